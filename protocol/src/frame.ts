@@ -1,0 +1,91 @@
+import { ErrorCode } from './error-codes.js';
+import { type ParseResult, failure, success } from './result.js';
+
+/**
+ * Binary frames are `[u32 big-endian N][N bytes of UTF-8 JSON header][payload]`.
+ * This module encodes and decodes that framing; it knows nothing of header types.
+ */
+
+/** The ways a binary frame can be malformed. */
+export type FrameFault =
+  | 'too_short'
+  | 'empty_header'
+  | 'header_out_of_bounds'
+  | 'header_not_utf8'
+  | 'header_not_json'
+  | 'header_not_object';
+
+/** A binary frame split into its JSON header object and its payload bytes (a view, not a copy). */
+export interface Frame {
+  readonly header: Record<string, unknown>;
+  readonly payload: Uint8Array;
+}
+
+/** Length of the big-endian header-length prefix. */
+export const FRAME_PREFIX_BYTES = 4;
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+const frameFault = (fault: FrameFault, message: string): ParseResult<Frame> =>
+  failure({ code: ErrorCode.InvalidFrame, message: `invalid binary frame (${fault}): ${message}` });
+
+/**
+ * Encode the part of a frame that precedes the payload: the length prefix and the header JSON.
+ * Send it, then the payload bytes, as one WebSocket message (possibly in fragments).
+ */
+export function encodeFrameHead(header: object): Uint8Array {
+  const json = utf8Encoder.encode(JSON.stringify(header));
+  const head = new Uint8Array(FRAME_PREFIX_BYTES + json.byteLength);
+  new DataView(head.buffer).setUint32(0, json.byteLength, false);
+  head.set(json, FRAME_PREFIX_BYTES);
+  return head;
+}
+
+/** Encode a whole frame: prefix, header JSON and payload, in one buffer. */
+export function encodeFrame(header: object, payload: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  const head = encodeFrameHead(header);
+  const parts = payload instanceof Uint8Array ? [payload] : payload;
+  let total = head.byteLength;
+  for (const part of parts) total += part.byteLength;
+  const frame = new Uint8Array(total);
+  frame.set(head, 0);
+  let offset = head.byteLength;
+  for (const part of parts) {
+    frame.set(part, offset);
+    offset += part.byteLength;
+  }
+  return frame;
+}
+
+/** Decode a frame's structure. Never throws: every malformed case is a `invalid_frame` {@link ProtocolError}. */
+export function decodeFrame(bytes: Uint8Array): ParseResult<Frame> {
+  if (bytes.byteLength < FRAME_PREFIX_BYTES) {
+    return frameFault('too_short', `${bytes.byteLength} bytes, the 4-byte header length is missing`);
+  }
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, false);
+  if (length === 0) return frameFault('empty_header', 'header length is 0');
+  const end = FRAME_PREFIX_BYTES + length;
+  if (end > bytes.byteLength) {
+    return frameFault(
+      'header_out_of_bounds',
+      `header length ${length} runs past the end of the ${bytes.byteLength}-byte frame`,
+    );
+  }
+  let text: string;
+  try {
+    text = utf8Decoder.decode(bytes.subarray(FRAME_PREFIX_BYTES, end));
+  } catch {
+    return frameFault('header_not_utf8', 'header is not valid UTF-8');
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (error) {
+    return frameFault('header_not_json', `header is not JSON (${(error as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    return frameFault('header_not_object', 'header JSON is not an object');
+  }
+  return success({ header: header as Record<string, unknown>, payload: bytes.subarray(end) });
+}

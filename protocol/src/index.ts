@@ -1,0 +1,19 @@
+/**
+ * @packageDocumentation
+ * The duckwire wire protocol: TypeBox schemas for every message, validators, static types,
+ * named error and close codes, and the binary frame codec. Client, server and conformance
+ * suite all import it; it is the single source of truth for what crosses the wire.
+ */
+export * from './messages/client.js';
+export * from './messages/server.js';
+export * from './fields.js';
+export * from './error-codes.js';
+export * from './close-codes.js';
+export * from './result.js';
+export * from './frame.js';
+export * from './validator.js';
+export * from './parse.js';
+export * from './catalog.js';
+
+/** The default TCP port of a duckwire server. */
+export const DEFAULT_PORT = 4000;

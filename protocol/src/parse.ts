@@ -1,0 +1,79 @@
+import { type Frame, decodeFrame } from './frame.js';
+import {
+  ArrowQuery,
+  AuthMessage,
+  CancelMessage,
+  type ClientBinaryHeader,
+  type ClientMessage,
+  ExecQuery,
+  JsonQuery,
+  NotifyRequest,
+  SubscribeMessage,
+  UnsubscribeMessage,
+  UploadArrowHeader,
+} from './messages/client.js';
+import {
+  ArrowResultHeader,
+  AuthAck,
+  CancelAck,
+  ErrorReply,
+  JsonResult,
+  NotifyAck,
+  NotifyMessage,
+  OkReply,
+  type ServerBinaryHeader,
+  type ServerMessage,
+  Subscribed,
+  Unsubscribed,
+  UploadAck,
+} from './messages/server.js';
+import { type ParseResult, success } from './result.js';
+import { TypeDispatcher } from './validator.js';
+
+const clientMessages = new TypeDispatcher(
+  [AuthMessage, ArrowQuery, JsonQuery, ExecQuery, CancelMessage, SubscribeMessage, UnsubscribeMessage, NotifyRequest],
+  'client message',
+);
+const clientHeaders = new TypeDispatcher([UploadArrowHeader], 'client binary frame header');
+const serverMessages = new TypeDispatcher(
+  [AuthAck, OkReply, JsonResult, ErrorReply, CancelAck, Subscribed, Unsubscribed, NotifyMessage, NotifyAck, UploadAck],
+  'server message',
+);
+const serverHeaders = new TypeDispatcher([ArrowResultHeader], 'server binary frame header');
+
+/** A decoded binary frame whose header matched a known schema. */
+export interface TypedFrame<H> extends Frame {
+  readonly header: H & Record<string, unknown>;
+}
+
+function parseFrame<H>(bytes: Uint8Array, headers: TypeDispatcher<never>): ParseResult<TypedFrame<H>> {
+  const frame = decodeFrame(bytes);
+  if (!frame.ok) return frame;
+  const header = headers.validate(frame.value.header);
+  if (!header.ok) return header;
+  return success(frame.value as TypedFrame<H>);
+}
+
+/** Parse and validate a client → server text message (server side). Never throws. */
+export const parseClientMessage = (text: string): ParseResult<ClientMessage> =>
+  clientMessages.parse(text) as ParseResult<ClientMessage>;
+
+/** Validate an already-parsed client → server message object. Never throws. */
+export const validateClientMessage = (value: unknown): ParseResult<ClientMessage> =>
+  clientMessages.validate(value) as ParseResult<ClientMessage>;
+
+/** Decode and validate a client → server binary frame (server side). Never throws. */
+export const parseClientFrame = (bytes: Uint8Array): ParseResult<TypedFrame<ClientBinaryHeader>> =>
+  parseFrame<ClientBinaryHeader>(bytes, clientHeaders as TypeDispatcher<never>);
+
+/** Parse and validate a server → client text message (client side). Never throws. */
+export const parseServerMessage = (text: string): ParseResult<ServerMessage> =>
+  serverMessages.parse(text) as ParseResult<ServerMessage>;
+
+/** Validate an already-parsed server → client message object. Never throws. */
+export const validateServerMessage = (value: unknown): ParseResult<ServerMessage> =>
+  serverMessages.validate(value) as ParseResult<ServerMessage>;
+
+/** Decode and validate a server → client binary frame (client side). Never throws. */
+export const parseServerFrame = (bytes: Uint8Array): ParseResult<TypedFrame<ServerBinaryHeader>> =>
+  parseFrame<ServerBinaryHeader>(bytes, serverHeaders as TypeDispatcher<never>);

@@ -1,0 +1,67 @@
+import type { DuckDBListVector, DuckDBStructVector, DuckDBType, DuckDBVector } from '@duckdb/node-api';
+import { DuckDBTypeId } from '@duckdb/node-api';
+import { jsonEncoderForType } from './value-encoders.js';
+
+/** Writes the value at `index` of a vector (NULL included) as JSON text. */
+export type JsonVectorEncoder = (vector: DuckDBVector, index: number) => string;
+
+/**
+ * Chooses, once per column, the function that writes the values of a vector of `type` as JSON.
+ *
+ * STRUCT and LIST columns are read member by member from their child vectors rather than through
+ * node-api's composite values: cheaper, and the only way to keep every member of an unnamed STRUCT
+ * (whose values node-api keys by their empty names), which is written as a JSON array of its
+ * members. Every other type goes through its value encoder ({@link jsonEncoderForType}).
+ *
+ * @param type - the vector's DuckDB type.
+ * @param path - column name and member path, for error messages.
+ * @throws UnsupportedTypeError for types JSON results cannot carry.
+ */
+export function jsonVectorEncoderForType(type: DuckDBType, path: string): JsonVectorEncoder {
+  switch (type.typeId) {
+    case DuckDBTypeId.STRUCT:
+      return structVectorEncoder(type.entryNames, type.entryTypes, path);
+    case DuckDBTypeId.LIST:
+      return listVectorEncoder(type.valueType, path);
+    default: {
+      const encode = jsonEncoderForType(type, path);
+      return (vector, index) => {
+        const value = vector.getItem(index);
+        return value === null ? 'null' : encode(value);
+      };
+    }
+  }
+}
+
+function structVectorEncoder(names: readonly string[], types: readonly DuckDBType[], path: string): JsonVectorEncoder {
+  const named = new Set(names).size === names.length;
+  const prefixes = names.map((name, i) => (i > 0 ? ',' : '') + (named ? `${JSON.stringify(name)}:` : ''));
+  const encoders = types.map((type, i) => jsonVectorEncoder(type, `${path}.${names[i] || i + 1}`));
+  const [open, close] = named ? ['{', '}'] : ['[', ']'];
+  return (vector, index) => {
+    const struct = vector as DuckDBStructVector;
+    if (!struct.isItemValid(index)) return 'null';
+    let text = open;
+    for (let i = 0; i < encoders.length; i++) {
+      text += prefixes[i]! + encoders[i]!(struct.entryVectorAt(i), index);
+    }
+    return text + close;
+  };
+}
+
+function listVectorEncoder(itemType: DuckDBType, path: string): JsonVectorEncoder {
+  const encodeItem = jsonVectorEncoder(itemType, `${path}[]`);
+  return (vector, index) => {
+    const items = (vector as DuckDBListVector).getItemVector(index);
+    if (items === null) return 'null';
+    let text = '[';
+    const count = items.itemCount;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) text += ',';
+      text += encodeItem(items, i);
+    }
+    return `${text}]`;
+  };
+}
+
+const jsonVectorEncoder = jsonVectorEncoderForType;

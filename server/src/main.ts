@@ -1,0 +1,98 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOG_LEVELS, type LogLevel, createLogger } from './logger.js';
+import { StartupError, startServer } from './server.js';
+import { SERVER_PACKAGE } from './version.js';
+
+const positiveInt = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return number;
+};
+
+const port = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) {
+    throw new InvalidArgumentError('must be an integer from 0 to 65535');
+  }
+  return number;
+};
+
+const program = new Command('duckwire-server')
+  .description('DuckDB over WebSockets: serve a DuckDB database to web apps (Arrow IPC and JSON results).')
+  .version(SERVER_PACKAGE.version, '-v, --version')
+  .option('--db-path <path>', 'DuckDB database file, or :memory:', ':memory:')
+  .option('--port <port>', 'TCP port (0 picks a free one)', port, 4000)
+  .option('--host <host>', 'interface to listen on; 0.0.0.0 exposes the server to the network', '127.0.0.1')
+  .option('--extensions <list>', 'extensions to install and load, comma-separated: httpfs,spatial,h3@community')
+  .addOption(
+    new Option('--auth-token <token>', 'require clients to authenticate with this token').env('DUCKWIRE_AUTH_TOKEN'),
+  )
+  .option('--cache-dir <dir>', 'directory of the result cache (default: a folder in the OS temp directory)')
+  .option('--cache-max-bytes <n>', 'size bound of the result cache', positiveInt('--cache-max-bytes'))
+  .option('--no-cache', 'turn the result cache off (persist is then ignored)')
+  .option('--max-connections <n>', 'queries running at once (DuckDB connections)', positiveInt('--max-connections'))
+  .option('--max-result-rows <n>', 'row limit of one result', positiveInt('--max-result-rows'))
+  .option('--max-result-bytes <n>', 'byte limit of one result', positiveInt('--max-result-bytes'))
+  .option('--max-message-bytes <n>', 'largest incoming message (and upload)', positiveInt('--max-message-bytes'))
+  .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+  .showHelpAfterError('(run duckwire-server --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
+  .allowExcessArguments(false);
+
+program.parse();
+const flags = program.opts<{
+  dbPath: string;
+  port: number;
+  host: string;
+  extensions?: string;
+  authToken?: string;
+  cacheDir?: string;
+  cacheMaxBytes?: number;
+  cache: boolean;
+  maxConnections?: number;
+  maxResultRows?: number;
+  maxResultBytes?: number;
+  maxMessageBytes?: number;
+  logLevel: LogLevel;
+}>();
+
+const logger = createLogger(flags.logLevel);
+try {
+  const server = await startServer({
+    dbPath: flags.dbPath,
+    port: flags.port,
+    host: flags.host,
+    extensions: flags.extensions ? [flags.extensions] : [],
+    authToken: flags.authToken,
+    cacheDir: flags.cacheDir,
+    cacheMaxBytes: flags.cacheMaxBytes,
+    noCache: !flags.cache,
+    maxConnections: flags.maxConnections,
+    maxResultRows: flags.maxResultRows,
+    maxResultBytes: flags.maxResultBytes,
+    maxMessageBytes: flags.maxMessageBytes,
+    logger,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'signal received');
+    server.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error({ reason: error.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  const message = error instanceof StartupError ? error.message : (error as Error).message.split('\n')[0];
+  process.stderr.write(`duckwire-server: ${message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,61 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PORT } from '@duckwire/protocol';
+import type { Logger } from './logger.js';
+
+/** Settings of a duckwire server. Every field has a default; see {@link resolveOptions}. */
+export interface ServerOptions {
+  /** DuckDB database file, or `:memory:` (the default). */
+  readonly dbPath?: string;
+  /** Interface to listen on. Default `127.0.0.1`: only this machine can connect. Use `0.0.0.0` to expose it. */
+  readonly host?: string;
+  /** TCP port; `0` picks a free one. Default 4000. */
+  readonly port?: number;
+  /** When set, clients must authenticate with this token first. */
+  readonly authToken?: string;
+  /** Extensions to install and load at start, as `name` or `name@repository`. Failures are warnings. */
+  readonly extensions?: readonly string[];
+  /** Directory of the result cache. Default: a `duckwire-cache-<pid>` folder in the OS temp directory. */
+  readonly cacheDir?: string;
+  /** Upper bound of the result cache's size on disk, in bytes. Default 512 MiB. */
+  readonly cacheMaxBytes?: number;
+  /** Turn the result cache off: `persist` is then ignored. */
+  readonly noCache?: boolean;
+  /** Most DuckDB connections open at once (= queries running at once). Default 32. */
+  readonly maxConnections?: number;
+  /** Server-wide row limit of one result. Default: none. */
+  readonly maxResultRows?: number;
+  /** Server-wide byte limit of one result. Default 2 GiB. */
+  readonly maxResultBytes?: number;
+  /** Largest incoming WebSocket message (so the largest upload), in bytes. Default 256 MiB. */
+  readonly maxMessageBytes?: number;
+  /** How many times a statement that failed on a transaction conflict is re-run. Default 5. */
+  readonly conflictRetries?: number;
+  /** Logger; by default JSON lines on stderr at level `info`. */
+  readonly logger?: Logger;
+}
+
+/** {@link ServerOptions} with every default filled in. */
+export interface ResolvedOptions extends Required<Omit<ServerOptions, 'authToken' | 'maxResultRows' | 'logger'>> {
+  readonly authToken: string | undefined;
+  readonly maxResultRows: number | undefined;
+}
+
+/** Fill in the defaults of {@link ServerOptions}. */
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    dbPath: options.dbPath ?? ':memory:',
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? DEFAULT_PORT,
+    authToken: options.authToken === '' ? undefined : options.authToken,
+    extensions: options.extensions ?? [],
+    cacheDir: options.cacheDir ?? join(tmpdir(), `duckwire-cache-${process.pid}`),
+    cacheMaxBytes: options.cacheMaxBytes ?? 512 * 1024 * 1024,
+    noCache: options.noCache ?? false,
+    maxConnections: options.maxConnections ?? 32,
+    maxResultRows: options.maxResultRows,
+    maxResultBytes: options.maxResultBytes ?? 2 * 1024 * 1024 * 1024,
+    maxMessageBytes: options.maxMessageBytes ?? 256 * 1024 * 1024,
+    conflictRetries: options.conflictRetries ?? 5,
+  };
+}

@@ -1,0 +1,179 @@
+import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
+import { ResultReturnType, StatementType } from '@duckdb/node-api';
+import { type ArrowQuery, type ExecQuery, type JsonQuery, encodeFrameHead } from '@duckwire/protocol';
+import { arrowAbortTail, encodeArrowStream } from '../arrow/encode-result.js';
+import type { ResultCache } from '../cache/result-cache.js';
+import {
+  isRetrySafe,
+  mayHoldSeveralStatements,
+  mayOpenTransaction,
+  withConflictRetry,
+} from '../database/conflict-retry.js';
+import type { Database } from '../database/database.js';
+import { encodeJsonRows } from '../json/encode-rows.js';
+import type { Logger } from '../logger.js';
+import type { ResolvedOptions } from '../options.js';
+import type { QueryTask } from './query-task.js';
+import type { SocketWriter } from './socket-writer.js';
+
+/** What a query needs from the server around it. */
+export interface QueryContext {
+  readonly database: Database;
+  readonly options: ResolvedOptions;
+  readonly cache: ResultCache | undefined;
+  readonly logger: Logger;
+  readonly writer: SocketWriter;
+}
+
+type Query = ArrowQuery | JsonQuery | ExecQuery;
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+const ABORT_TAIL = arrowAbortTail();
+const EMPTY = new Uint8Array(0);
+
+const smaller = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
+
+/**
+ * Run one query on a pooled connection and send its terminal reply's payload (result or `ok`).
+ * Throws the error to report (DuckDB's, a limit, or the cancellation); the caller turns it into
+ * the `error` reply.
+ */
+export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
+  const { database, logger } = context;
+  logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
+  const connection = await database.pool.acquire(task.signal);
+  task.attach(connection);
+  let failed = true;
+  try {
+    if (query.type === 'exec') await execute(context, connection, query, task);
+    else if (query.persist && context.cache) await answerFromCache(context, connection, query, task, context.cache);
+    else await answer(context, connection, query, task);
+    failed = false;
+  } finally {
+    task.detach();
+    if (mayOpenTransaction(query.sql) || (failed && mayHoldSeveralStatements(query.sql))) {
+      // A query must not leave its pooled connection inside a transaction.
+      await connection.run('ROLLBACK').catch(() => undefined);
+    }
+    database.pool.release(connection);
+  }
+}
+
+/** Start the SQL, re-running it on a transaction conflict when that is safe. */
+function start(context: QueryContext, connection: DuckDBConnection, sql: string, task: QueryTask) {
+  const run = () => connection.stream(sql);
+  if (!isRetrySafe(sql)) return run();
+  return withConflictRetry(run, {
+    retries: context.options.conflictRetries,
+    shouldStop: () => task.cancelled,
+    onRetry: (attempt, error) =>
+      context.logger.info({ queryId: task.queryId, attempt, reason: error.message.split('\n')[0] }, 'conflict, re-running'),
+  });
+}
+
+/** Invalidate the result cache unless the SQL was one read-only SELECT. */
+function noteWrites(context: QueryContext, sql: string, statementType: StatementType | undefined): void {
+  if (statementType === StatementType.SELECT && !mayHoldSeveralStatements(sql)) return;
+  context.cache?.invalidate();
+}
+
+async function execute(context: QueryContext, connection: DuckDBConnection, query: ExecQuery, task: QueryTask) {
+  try {
+    const result = await start(context, connection, query.sql, task);
+    noteWrites(context, query.sql, result.statementType);
+  } catch (error) {
+    noteWrites(context, query.sql, undefined);
+    throw error;
+  }
+  task.throwIfCancelled();
+  context.writer.sendText(JSON.stringify({ type: 'ok', queryId: task.queryId }));
+}
+
+/** Start the query and return its result, or undefined when the statement returns no result set. */
+async function open(context: QueryContext, connection: DuckDBConnection, query: Query, task: QueryTask) {
+  let result: DuckDBResult;
+  try {
+    result = await start(context, connection, query.sql, task);
+  } catch (error) {
+    noteWrites(context, query.sql, undefined);
+    throw error;
+  }
+  noteWrites(context, query.sql, result.statementType);
+  task.throwIfCancelled();
+  return result.returnType === ResultReturnType.NOTHING ? undefined : result;
+}
+
+function limitsOf(context: QueryContext, query: ArrowQuery | JsonQuery) {
+  return {
+    maxRows: smaller(query.maxRows, context.options.maxResultRows),
+    maxBytes: smaller(query.maxBytes, context.options.maxResultBytes),
+  };
+}
+
+async function answer(context: QueryContext, connection: DuckDBConnection, query: ArrowQuery | JsonQuery, task: QueryTask) {
+  const result = await open(context, connection, query, task);
+  const { writer } = context;
+  if (query.type === 'json') {
+    const data = result ? await collectText(encodeJsonRows(result, limitsOf(context, query)), task) : '[]';
+    writer.sendText(JSON.stringify({ type: 'json', queryId: task.queryId, data }));
+    return;
+  }
+  if (!result) {
+    writer.sendText(JSON.stringify({ type: 'ok', queryId: task.queryId }));
+    return;
+  }
+  await writer.sendStreamed(
+    encodeFrameHead({ type: 'arrow', queryId: task.queryId }),
+    encodeArrowStream(result, limitsOf(context, query)),
+    { isCancelled: () => task.cancelled, cancelledError: () => task.outcome(undefined), abortTail: ABORT_TAIL },
+  );
+}
+
+async function answerFromCache(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  query: ArrowQuery | JsonQuery,
+  task: QueryTask,
+  cache: ResultCache,
+) {
+  const { bytes } = await cache.getOrCompute(query.type, query.sql, async () => {
+    const result = await open(context, connection, query, task);
+    if (!result) return EMPTY;
+    const limits = limitsOf(context, query);
+    if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
+    return collectBytes(encodeArrowStream(result, limits), task);
+  });
+  task.throwIfCancelled();
+  const { writer } = context;
+  if (query.type === 'json') {
+    const data = bytes.byteLength === 0 ? '[]' : utf8Decoder.decode(bytes);
+    writer.sendText(JSON.stringify({ type: 'json', queryId: task.queryId, data }));
+  } else if (bytes.byteLength === 0) {
+    writer.sendText(JSON.stringify({ type: 'ok', queryId: task.queryId }));
+  } else {
+    writer.sendBinary([encodeFrameHead({ type: 'arrow', queryId: task.queryId }), bytes]);
+  }
+}
+
+async function collectText(pieces: AsyncIterable<string>, task: QueryTask): Promise<string> {
+  let text = '';
+  for await (const piece of pieces) {
+    task.throwIfCancelled();
+    text += piece;
+  }
+  // An interrupted DuckDB stream can end like a complete one: only the flag tells.
+  task.throwIfCancelled();
+  return text;
+}
+
+async function collectBytes(pieces: AsyncIterable<Uint8Array>, task: QueryTask): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const piece of pieces) {
+    task.throwIfCancelled();
+    parts.push(piece);
+  }
+  task.throwIfCancelled();
+  return Buffer.concat(parts);
+}

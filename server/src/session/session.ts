@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ClientMessage,
+  CloseCode,
+  ErrorCode,
+  type ProtocolError,
+  type UploadArrowHeader,
+  parseClientFrame,
+  parseClientMessage,
+} from '@duckwire/protocol';
+import type { RawData, WebSocket } from 'ws';
+import { tokenMatches } from '../auth/token.js';
+import { withConflictRetry } from '../database/conflict-retry.js';
+import { WireError } from '../errors.js';
+import type { ChannelRegistry, Subscriber } from '../pubsub/channel-registry.js';
+import { loadArrowIntoTable } from '../upload/load-arrow.js';
+import { type CancelReason, QueryTask } from './query-task.js';
+import { type QueryContext, runQuery } from './run-query.js';
+import { SocketClosedError, SocketWriter } from './socket-writer.js';
+
+/** What a session needs from the server. */
+export interface SessionContext extends Omit<QueryContext, 'writer'> {
+  readonly channels: ChannelRegistry;
+  /** Whether the server is shutting down (new work is refused). */
+  readonly isShuttingDown: () => boolean;
+}
+
+/** Server-side state of one WebSocket connection: auth, in-flight queries, subscriptions. */
+export class Session implements Subscriber {
+  readonly #ws: WebSocket;
+  readonly #context: SessionContext;
+  readonly #queryContext: QueryContext;
+  readonly #writer: SocketWriter;
+  readonly #tasks = new Map<string, { task: QueryTask; done: Promise<void> }>();
+  readonly #subscriptions = new Set<string>();
+  #authenticated: boolean;
+  #closed = false;
+
+  constructor(ws: WebSocket, context: SessionContext) {
+    this.#ws = ws;
+    this.#context = context;
+    this.#writer = new SocketWriter(ws);
+    this.#queryContext = { ...context, writer: this.#writer };
+    this.#authenticated = context.options.authToken === undefined;
+    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('close', () => this.#onClose());
+    ws.on('error', (error) => context.logger.debug({ reason: error.message }, 'socket error'));
+  }
+
+  /** Queries of this session still running. */
+  get inFlight(): number {
+    return this.#tasks.size;
+  }
+
+  /** {@link Subscriber}: deliver a published notify. */
+  deliver(text: string): void {
+    this.#writer.sendText(text);
+  }
+
+  /** Cancel every in-flight query and wait until each has sent its terminal reply. */
+  async cancelAll(reason: CancelReason): Promise<void> {
+    const pending = [...this.#tasks.values()];
+    for (const { task } of pending) task.cancel(reason);
+    await Promise.all(pending.map(({ done }) => done));
+  }
+
+  /** Close the socket (after {@link cancelAll} at shutdown). */
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+  }
+
+  #send(message: object): void {
+    this.#writer.sendText(JSON.stringify(message));
+  }
+
+  #sendError(error: ProtocolError): void {
+    this.#send({ type: 'error', ...(error.queryId ? { queryId: error.queryId } : {}), error: error.message, code: error.code });
+  }
+
+  #refuseUnauthorized(message: string): void {
+    this.#context.logger.info('unauthorized connection closed');
+    this.#sendError({ code: ErrorCode.Unauthorized, message: `unauthorized: ${message}` });
+    this.#closed = true;
+    this.#ws.close(CloseCode.Unauthorized, 'Unauthorized');
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (this.#closed) return;
+    try {
+      if (isBinary) this.#onBinary(toBytes(data));
+      else this.#onText(toBytes(data).toString('utf8'));
+    } catch (error) {
+      // A fault of ours must not take the process (or the other connections) down.
+      this.#context.logger.error({ reason: (error as Error).stack }, 'message handler failed');
+      this.#sendError({ code: ErrorCode.Internal, message: `internal error: ${(error as Error).message}` });
+    }
+  }
+
+  #onText(text: string): void {
+    const parsed = parseClientMessage(text);
+    if (!this.#authenticated) {
+      if (!parsed.ok || parsed.value.type !== 'auth') {
+        this.#refuseUnauthorized('authenticate with {"type":"auth","token":…} first');
+        return;
+      }
+    }
+    if (!parsed.ok) {
+      this.#sendError(parsed.error);
+      return;
+    }
+    this.#dispatch(parsed.value);
+  }
+
+  #dispatch(message: ClientMessage): void {
+    switch (message.type) {
+      case 'auth':
+        if (this.#context.options.authToken !== undefined && !tokenMatches(this.#context.options.authToken, message.token)) {
+          this.#refuseUnauthorized('wrong token');
+          return;
+        }
+        this.#authenticated = true;
+        this.#send({ type: 'authAck' });
+        return;
+      case 'arrow':
+      case 'json':
+      case 'exec':
+        this.#start(message.queryId, (task) => runQuery(this.#queryContext, message, task));
+        return;
+      case 'cancel': {
+        const entry = this.#tasks.get(message.queryId);
+        const cancelled = entry ? entry.task.cancel('client') : false;
+        this.#send({ type: 'cancelAck', queryId: message.queryId, cancelled });
+        return;
+      }
+      case 'subscribe':
+        this.#subscriptions.add(message.channel);
+        this.#context.channels.subscribe(message.channel, this);
+        this.#send({ type: 'subscribed', channel: message.channel });
+        return;
+      case 'unsubscribe':
+        this.#subscriptions.delete(message.channel);
+        this.#context.channels.unsubscribe(message.channel, this);
+        this.#send({ type: 'unsubscribed', channel: message.channel });
+        return;
+      case 'notify': {
+        const text = JSON.stringify({ type: 'notify', channel: message.channel, payload: message.payload });
+        this.#context.channels.publish(message.channel, text, this);
+        this.#writer.sendText(text);
+        this.#send({ type: 'notifyAck', channel: message.channel });
+        return;
+      }
+    }
+  }
+
+  #onBinary(bytes: Buffer): void {
+    if (!this.#authenticated) {
+      this.#refuseUnauthorized('authenticate with {"type":"auth","token":…} first');
+      return;
+    }
+    const frame = parseClientFrame(bytes);
+    if (!frame.ok) {
+      this.#sendError(frame.error);
+      return;
+    }
+    const header: UploadArrowHeader = frame.value.header;
+    const payload = frame.value.payload;
+    this.#start(header.queryId, (task) => this.#upload(header, payload, task));
+  }
+
+  async #upload(header: UploadArrowHeader, payload: Uint8Array, task: QueryTask): Promise<void> {
+    const { database, options, cache, logger } = this.#context;
+    logger.debug({ queryId: task.queryId, table: header.tableName, bytes: payload.byteLength }, 'upload');
+    const connection = await database.pool.acquire(task.signal);
+    task.attach(connection);
+    try {
+      await withConflictRetry(() => loadArrowIntoTable(connection, header.tableName, payload), {
+        retries: options.conflictRetries,
+        shouldStop: () => task.cancelled,
+      });
+    } finally {
+      cache?.invalidate();
+      task.detach();
+      database.pool.release(connection);
+    }
+    task.throwIfCancelled();
+    this.#send({ type: 'uploadAck', queryId: task.queryId });
+  }
+
+  /** Register a task under its queryId, run it, and send exactly one terminal reply. */
+  #start(requestedId: string | undefined, run: (task: QueryTask) => Promise<void>): void {
+    const queryId = requestedId ?? randomUUID();
+    if (this.#context.isShuttingDown()) {
+      this.#sendError({ code: ErrorCode.ShuttingDown, message: 'the server is shutting down', queryId });
+      return;
+    }
+    if (this.#tasks.has(queryId)) {
+      this.#sendError({
+        code: ErrorCode.DuplicateQueryId,
+        message: `queryId "${queryId}" is already in flight on this connection`,
+        queryId,
+      });
+      return;
+    }
+    const task = new QueryTask(queryId);
+    const done = run(task)
+      .catch((error: unknown) => this.#reportFailure(task, error))
+      .finally(() => {
+        task.finish();
+        this.#tasks.delete(queryId);
+      });
+    this.#tasks.set(queryId, { task, done });
+  }
+
+  #reportFailure(task: QueryTask, error: unknown): void {
+    const outcome = task.outcome(error);
+    if (outcome instanceof SocketClosedError || !this.#writer.open) return;
+    if (outcome instanceof WireError) {
+      this.#sendError({ code: outcome.code, message: outcome.message, queryId: task.queryId });
+      return;
+    }
+    if (outcome instanceof Error) {
+      // DuckDB's own message (parser, binder, constraint, conflict after the retries, …).
+      this.#sendError({ code: ErrorCode.QueryFailed, message: outcome.message, queryId: task.queryId });
+      return;
+    }
+    this.#context.logger.error({ queryId: task.queryId, reason: String(outcome) }, 'unexpected query failure');
+    this.#sendError({ code: ErrorCode.Internal, message: `internal error: ${String(outcome)}`, queryId: task.queryId });
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    for (const channel of this.#subscriptions) this.#context.channels.unsubscribe(channel, this);
+    this.#subscriptions.clear();
+    for (const { task } of this.#tasks.values()) task.cancel('disconnect');
+  }
+}
+
+function toBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+

@@ -1,0 +1,149 @@
+import type { WebSocket } from 'ws';
+
+/** Results up to this size are sent as one whole WebSocket message; larger ones are streamed in fragments. */
+const WHOLE_MESSAGE_BYTES = 1024 * 1024;
+/** Stop pulling more of a result while this much is buffered for a socket, until it drains. */
+const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+
+/** The socket went away while a result was being sent. */
+export class SocketClosedError extends Error {
+  constructor() {
+    super('the WebSocket closed');
+    this.name = 'SocketClosedError';
+  }
+}
+
+/** Options of {@link SocketWriter.sendStreamed}. */
+export interface StreamOptions {
+  /** Checked between pieces and before the last one: when true, the message is aborted. */
+  readonly isCancelled: () => boolean;
+  /** The error to throw when {@link isCancelled} turns true. */
+  readonly cancelledError: () => unknown;
+  /** Bytes that end an aborted message so that no reader takes it for a complete one. */
+  readonly abortTail: Uint8Array;
+}
+
+/**
+ * Writes one socket's outgoing messages in order. A large result is sent as fragments of one
+ * WebSocket message, and while that message is open nothing else may be written to the socket:
+ * other messages wait in line until it ends. Writes respect backpressure: a streamed result pulls
+ * its next piece only while the socket's buffer is below a bound.
+ */
+export class SocketWriter {
+  readonly #ws: WebSocket;
+  #lock: Promise<void> = Promise.resolve();
+  #holders = 0;
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+  }
+
+  /** Whether the socket is still open. */
+  get open(): boolean {
+    return this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  /** Send a text message (now, or after the streamed message being written). */
+  sendText(text: string): void {
+    this.#send(text, false);
+  }
+
+  /** Send a binary message as one piece. */
+  sendBinary(parts: readonly Uint8Array[]): void {
+    this.#send(parts.length === 1 ? parts[0] : Buffer.concat(parts), true);
+  }
+
+  #send(data: string | Uint8Array, binary: boolean): void {
+    if (this.#holders === 0) {
+      if (this.open) this.#ws.send(data, { binary });
+      return;
+    }
+    void this.#withLock(async () => {
+      if (this.open) this.#ws.send(data, { binary });
+    });
+  }
+
+  async #withLock<T>(fn: () => Promise<T>): Promise<T> {
+    this.#holders++;
+    const previous = this.#lock;
+    let release!: () => void;
+    this.#lock = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      await previous;
+      return await fn();
+    } finally {
+      this.#holders--;
+      release();
+    }
+  }
+
+  /**
+   * Send `head` followed by every piece of `pieces` as ONE binary WebSocket message. Small results
+   * are gathered and sent whole; beyond {@link WHOLE_MESSAGE_BYTES} the message is opened and its
+   * pieces are sent as fragments as they come, one piece always held back so that a failure or a
+   * cancellation seen before the end can still abort the message (with `abortTail`) instead of
+   * completing it. Errors raised before the message was opened are thrown with nothing sent.
+   */
+  async sendStreamed(head: Uint8Array, pieces: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<void> {
+    const held: Uint8Array[] = [head];
+    let heldBytes = head.byteLength;
+    let release: (() => void) | undefined;
+    const iterator = pieces[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (options.isCancelled()) throw options.cancelledError();
+        if (!this.open) throw new SocketClosedError();
+        if (next.done) break;
+        held.push(next.value);
+        heldBytes += next.value.byteLength;
+        if (heldBytes > WHOLE_MESSAGE_BYTES) {
+          release ??= await this.#acquire();
+          while (held.length > 1) {
+            const piece = held.shift()!;
+            heldBytes -= piece.byteLength;
+            await this.#fragment(piece, false);
+          }
+        }
+      }
+      if (!release) {
+        this.sendBinary(held);
+        return;
+      }
+      const last = held.length === 1 ? held[0] : Buffer.concat(held);
+      await this.#fragment(last, true);
+    } catch (error) {
+      await iterator.return?.();
+      if (release && this.open) this.#ws.send(options.abortTail, { binary: true, fin: true });
+      throw error;
+    } finally {
+      release?.();
+    }
+  }
+
+  /** Take the socket for one streamed message; resolves to the function that gives it back. */
+  #acquire(): Promise<() => void> {
+    return new Promise((resolveAcquired) => {
+      void this.#withLock(
+        () =>
+          new Promise<void>((resolveReleased) => {
+            resolveAcquired(resolveReleased);
+          }),
+      );
+    });
+  }
+
+  /** Send one fragment; when the socket's buffer is above the bound, wait until this fragment is flushed. */
+  #fragment(piece: Uint8Array, fin: boolean): Promise<void> {
+    if (!this.open) return Promise.reject(new SocketClosedError());
+    if (this.#ws.bufferedAmount + piece.byteLength <= HIGH_WATER_BYTES) {
+      this.#ws.send(piece, { binary: true, fin });
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.#ws.send(piece, { binary: true, fin }, (error) => (error ? reject(new SocketClosedError()) : resolve()));
+    });
+  }
+}

@@ -2,7 +2,11 @@ import type { TSchema } from '@sinclair/typebox';
 import * as client from './messages/client.js';
 import * as server from './messages/server.js';
 
-/** Every schema of the protocol by its `$id`: the messages of both directions, the binary headers and the four unions. */
+/**
+ * Every schema of the protocol by its `$id`: the messages of both directions, the binary frame headers and the
+ * `ClientMessage` / `ServerMessage` unions. (Each direction has one binary header type today, so its header union
+ * is that header's schema itself.)
+ */
 export const schemaCatalog: Readonly<Record<string, TSchema>> = Object.fromEntries(
   ([...Object.values(client), ...Object.values(server)] as unknown[])
     .filter((value): value is TSchema => typeof value === 'object' && value !== null && '$id' in value)

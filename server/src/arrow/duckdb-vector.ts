@@ -12,7 +12,9 @@ export type RawDataChunk = duckdb.DataChunk;
  */
 export function readVectorData(vector: RawVector, byteCount: number): Uint8Array {
   if (byteCount === 0) return new Uint8Array(0);
-  return duckdb.vector_get_data(vector, byteCount);
+  const data = duckdb.vector_get_data(vector, byteCount);
+  // Typed-array views over the copy need an 8-byte aligned start.
+  return (data.byteOffset & 7) === 0 ? data : data.slice();
 }
 
 /**
@@ -22,7 +24,8 @@ export function readVectorData(vector: RawVector, byteCount: number): Uint8Array
  */
 export function readVectorValidity(vector: RawVector, rowCount: number): Uint8Array | null {
   if (rowCount === 0) return null;
-  return duckdb.vector_get_validity(vector, Math.ceil(rowCount / 64) * 8) ?? null;
+  const mask = duckdb.vector_get_validity(vector, Math.ceil(rowCount / 64) * 8);
+  return mask ?? null;
 }
 
 /** The vector of column `columnIndex` of a chunk. */

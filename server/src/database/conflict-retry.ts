@@ -6,7 +6,7 @@
  * committed already).
  */
 
-const CONFLICT = /TransactionContext Error:.*(conflict)/i;
+const CONFLICT = /TransactionContext Error:.*(conflict|another transaction has (altered|modified|dropped))/i;
 
 /** Whether a DuckDB error is a transaction conflict that a re-run may resolve. */
 export function isConflictError(error: unknown): boolean {

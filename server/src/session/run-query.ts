@@ -138,10 +138,12 @@ async function answerFromCache(
   task: QueryTask,
   cache: ResultCache,
 ) {
-  const { bytes } = await cache.getOrCompute(query.type, query.sql, async () => {
+  const limits = limitsOf(context, query);
+  // Limits are part of the key: a result stored under looser limits must not answer a stricter request.
+  const key = limits.maxRows === undefined && limits.maxBytes === undefined ? query.sql : `${query.sql}\u0000${limits.maxRows}\u0000${limits.maxBytes}`;
+  const { bytes } = await cache.getOrCompute(query.type, key, async () => {
     const result = await open(context, connection, query, task);
     if (!result) return EMPTY;
-    const limits = limitsOf(context, query);
     if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
     return collectBytes(encodeArrowStream(result, limits), task);
   });

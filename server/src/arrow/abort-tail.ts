@@ -1,0 +1,17 @@
+/**
+ * The bytes of a message that can never be read: a continuation marker followed by a metadata
+ * length of 0x7ffffff8 bytes, then far fewer bytes. A reader either hits the end of the stream
+ * while reading the metadata ("expected to read N metadata bytes") or refuses the length: both
+ * are errors, never a clean end of stream, so a stream cut short after complete record batches
+ * is rejected as a whole instead of decoding as a shorter table.
+ */
+const ABORT_TAIL = Uint8Array.of(
+  0xff, 0xff, 0xff, 0xff, // continuation marker
+  0xf8, 0xff, 0xff, 0x7f, // metadata length: 2^31 - 8
+  0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef, // a few bytes of bogus metadata
+);
+
+/** A fresh copy of the abort tail bytes. */
+export function abortTailBytes(): Uint8Array {
+  return ABORT_TAIL.slice();
+}

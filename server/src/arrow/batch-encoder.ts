@@ -1,0 +1,59 @@
+import type { DuckDBResult } from '@duckdb/node-api';
+import { Schema } from 'apache-arrow';
+import { BatchBody } from './body-sink.js';
+import { type ColumnPlan, type DictionaryPlan, planColumn } from './column-plan.js';
+import { chunkVector, type RawDataChunk } from './duckdb-vector.js';
+import { encodeBatchMessage } from './ipc-message.js';
+
+/**
+ * Encodes the record batches of one result: DuckDB chunks are appended one by one (their data
+ * copied at once), and {@link BatchEncoder.flush} turns what was appended into one IPC record
+ * batch message.
+ */
+export class BatchEncoder {
+  /** The Arrow schema of the result. */
+  readonly schema: Schema;
+  /** Dictionaries (ENUM values) to send before the first batch. */
+  readonly dictionaries: readonly DictionaryPlan[];
+  private readonly columns: readonly ColumnPlan[];
+  private rows = 0;
+
+  /** @throws UnsupportedTypeError when a column's type cannot be encoded faithfully */
+  constructor(result: DuckDBResult, timeZone: string) {
+    const dictionaries: DictionaryPlan[] = [];
+    const names = result.columnNames();
+    this.columns = names.map((name, i) => planColumn(name, result.columnType(i), { timeZone, dictionaries }));
+    this.dictionaries = dictionaries;
+    this.schema = new Schema(this.columns.map((c) => c.field));
+  }
+
+  /** Rows appended since the last flush. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Approximate body bytes appended since the last flush. */
+  get byteLength(): number {
+    let total = 0;
+    for (const column of this.columns) total += column.encoder.byteLength;
+    return total;
+  }
+
+  /** Copies the `rowCount` rows of a DuckDB data chunk into the batch being built. */
+  append(chunk: RawDataChunk, rowCount: number): void {
+    if (rowCount === 0) return;
+    for (let i = 0; i < this.columns.length; i++) {
+      this.columns[i].encoder.append(chunkVector(chunk, i), rowCount, null);
+    }
+    this.rows += rowCount;
+  }
+
+  /** The record batch message of the rows appended so far; starts a new batch. */
+  flush(): Uint8Array {
+    const body = new BatchBody();
+    for (const column of this.columns) column.encoder.flush(body);
+    const message = encodeBatchMessage(this.rows, body);
+    this.rows = 0;
+    return message;
+  }
+}

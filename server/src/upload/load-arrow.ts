@@ -1,15 +1,141 @@
-// STUB — owned by the upload work; replace wholesale.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBType,
+  DuckDBVector,
+} from '@duckdb/node-api';
+import type { Table } from 'apache-arrow';
+import { UploadError, WireError } from '../errors.js';
+import { parseQualifiedName, quoteIdentifier, quoteQualifiedName } from '../sql/identifiers.js';
+import { arrowColumnMapping, type ColumnMapping, checkNames, type ValueReader } from './arrow-columns.js';
+import { decodeArrowIpc } from './decode-ipc.js';
+
+/** Data chunks appended between two yields to the event loop (~64k rows). */
+const CHUNKS_PER_YIELD = 32;
 
 /**
  * Create or replace `tableName` (1 to 3 SQL identifiers) with the rows of an Arrow IPC stream,
  * atomically: on any failure the previous table, if any, is left as it was.
- * Throws InvalidTableNameError or UploadError.
+ *
+ * The name is parsed into identifiers and re-quoted, never pasted into SQL; column names are
+ * quoted too, and values go through DuckDB's appender, never through SQL text. The Arrow schema
+ * is mapped to DuckDB types first (see {@link arrowColumnMapping}), so an unsupported type fails
+ * before the database is touched. Then, in one transaction on `connection`:
+ * `CREATE OR REPLACE TABLE`, the rows appended in data chunks of 2048, `COMMIT`; any failure
+ * rolls back. Loading yields to the event loop every ~64k rows so that a large upload does not
+ * stall other clients.
+ *
+ * `connection` must not be used by anyone else until the promise settles, and must not be inside
+ * a transaction already.
+ *
+ * @throws InvalidTableNameError when `tableName` is not 1 to 3 identifiers.
+ * @throws UploadError when the bytes are not a readable Arrow IPC stream, a column has a type that
+ *   cannot be uploaded, a column name is empty or clashes, the table cannot be created (e.g. its
+ *   schema does not exist), or loading the rows fails.
  */
 export async function loadArrowIntoTable(
-  _connection: DuckDBConnection,
-  _tableName: string,
-  _ipc: Uint8Array,
+  connection: DuckDBConnection,
+  tableName: string,
+  ipc: Uint8Array,
 ): Promise<void> {
-  throw new Error('not implemented');
+  const parts = parseQualifiedName(tableName);
+  const quotedName = quoteQualifiedName(parts);
+  const table = decodeArrowIpc(ipc);
+  const fields = table.schema.fields;
+  if (fields.length === 0) throw new UploadError('the Arrow IPC stream has no columns');
+  checkNames(
+    fields.map((f) => f.name),
+    'column names',
+  );
+  const columns = fields.map((field) => arrowColumnMapping(field));
+  const columnList = fields.map((f, i) => `${quoteIdentifier(f.name)} ${columns[i]!.sqlType}`).join(', ');
+
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    try {
+      await connection.run(`CREATE OR REPLACE TABLE ${quotedName} (${columnList})`);
+    } catch (error) {
+      throw new UploadError(`cannot create table ${quotedName}: ${messageOf(error)}`);
+    }
+    await appendRows(connection, parts, table, columns);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    if (error instanceof WireError) throw error;
+    throw new UploadError(`loading rows into ${quotedName} failed: ${messageOf(error)}`);
+  }
+}
+
+async function appendRows(
+  connection: DuckDBConnection,
+  parts: readonly string[],
+  table: Table,
+  columns: readonly ColumnMapping[],
+): Promise<void> {
+  const appender = await openAppender(connection, parts);
+  try {
+    const types: DuckDBType[] = columns.map((_, i) => appender.columnType(i));
+    const chunkSize = DuckDBVector.standardSize();
+    let chunksSinceYield = 0;
+    for (const batch of table.batches) {
+      const readers: ValueReader[] = columns.map((column, i) => column.reader(batch.data.children[i]!));
+      for (let start = 0; start < batch.numRows; start += chunkSize) {
+        const rowCount = Math.min(chunkSize, batch.numRows - start);
+        appender.appendDataChunk(fillChunk(types, readers, start, rowCount));
+        if (++chunksSinceYield === CHUNKS_PER_YIELD) {
+          chunksSinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+    appender.flushSync();
+  } catch (error) {
+    try {
+      appender.clear();
+    } catch {
+      // the appender is being discarded with the transaction anyway
+    }
+    throw error;
+  } finally {
+    try {
+      appender.closeSync();
+    } catch {
+      // nothing left to flush after clear(); a failed flush was already thrown above
+    }
+  }
+}
+
+function fillChunk(types: DuckDBType[], readers: readonly ValueReader[], start: number, rowCount: number) {
+  const chunk = DuckDBDataChunk.create(types, rowCount);
+  for (let c = 0; c < readers.length; c++) {
+    const vector = chunk.getColumnVector(c);
+    const read = readers[c]!;
+    for (let row = 0; row < rowCount; row++) vector.setItem(row, read(start + row));
+    vector.flush();
+  }
+  return chunk;
+}
+
+/**
+ * An appender on the table just created. A two-part name `a.b` is `schema.table` unless `a` is
+ * only a catalog (an attached database), in which case it is `catalog.table` in that catalog's
+ * default schema — DuckDB's own rule for `CREATE TABLE a.b`.
+ */
+async function openAppender(connection: DuckDBConnection, parts: readonly string[]): Promise<DuckDBAppender> {
+  if (parts.length === 1) return connection.createAppender(parts[0]!);
+  if (parts.length === 3) return connection.createAppender(parts[2]!, parts[1]!, parts[0]!);
+  try {
+    return await connection.createAppender(parts[1]!, parts[0]!);
+  } catch (error) {
+    try {
+      return await connection.createAppender(parts[1]!, null as unknown as undefined, parts[0]!);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

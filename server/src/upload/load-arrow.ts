@@ -43,7 +43,6 @@ export async function loadArrowIntoTable(
   const quotedName = quoteQualifiedName(parts);
   const table = decodeArrowIpc(ipc);
   const fields = table.schema.fields;
-  if (fields.length === 0) throw new UploadError('the Arrow IPC stream has no columns');
   checkNames(
     fields.map((f) => f.name),
     'column names',
@@ -129,7 +128,7 @@ async function openAppender(connection: DuckDBConnection, parts: readonly string
     return await connection.createAppender(parts[1]!, parts[0]!);
   } catch (error) {
     try {
-      return await connection.createAppender(parts[1]!, null as unknown as undefined, parts[0]!);
+      return await connection.createAppender(parts[1]!, undefined, parts[0]!);
     } catch {
       throw error;
     }

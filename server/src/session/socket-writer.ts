@@ -4,6 +4,8 @@ import type { WebSocket } from 'ws';
 const WHOLE_MESSAGE_BYTES = 1024 * 1024;
 /** Stop pulling more of a result while this much is buffered for a socket, until it drains. */
 const HIGH_WATER_BYTES = 8 * 1024 * 1024;
+/** How often a paused socket checks whether its buffer drained. */
+const DRAIN_POLL_MS = 10;
 
 /** The socket went away while a result was being sent. */
 export class SocketClosedError extends Error {
@@ -33,6 +35,7 @@ export class SocketWriter {
   readonly #ws: WebSocket;
   #lock: Promise<void> = Promise.resolve();
   #holders = 0;
+  #drainTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -55,12 +58,32 @@ export class SocketWriter {
 
   #send(data: string | Uint8Array, binary: boolean): void {
     if (this.#holders === 0) {
-      if (this.open) this.#ws.send(data, { binary });
+      this.#write(data, binary);
       return;
     }
-    void this.#withLock(async () => {
-      if (this.open) this.#ws.send(data, { binary });
-    });
+    void this.#withLock(async () => this.#write(data, binary));
+  }
+
+  #write(data: string | Uint8Array, binary: boolean): void {
+    if (!this.open) return;
+    this.#ws.send(data, { binary });
+    if (this.#ws.bufferedAmount > HIGH_WATER_BYTES) this.#pauseReading();
+  }
+
+  /**
+   * The client is not reading its replies: stop reading its requests (so it cannot queue more work)
+   * until the socket's buffer drains below half the bound.
+   */
+  #pauseReading(): void {
+    if (this.#drainTimer) return;
+    this.#ws.pause();
+    this.#drainTimer = setInterval(() => {
+      if (this.open && this.#ws.bufferedAmount > HIGH_WATER_BYTES / 2) return;
+      clearInterval(this.#drainTimer);
+      this.#drainTimer = undefined;
+      if (this.open) this.#ws.resume();
+    }, DRAIN_POLL_MS);
+    this.#drainTimer.unref?.();
   }
 
   async #withLock<T>(fn: () => Promise<T>): Promise<T> {

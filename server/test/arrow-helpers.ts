@@ -13,6 +13,7 @@ import {
   DuckDBDecimalValue,
   DuckDBBlobValue,
   DuckDBBitValue,
+  DuckDBGeometryValue,
   DuckDBDateValue,
   DuckDBTimeValue,
   DuckDBTimeNSValue,
@@ -132,6 +133,8 @@ export function duckCanon(value: DuckDBValue, type: DuckDBType): Canon {
       return hex((value as DuckDBBlobValue).bytes);
     case DuckDBTypeId.BIT:
       return hex((value as DuckDBBitValue).data);
+    case DuckDBTypeId.GEOMETRY:
+      return hex((value as DuckDBGeometryValue).bytes);
     case DuckDBTypeId.DATE:
       return (value as DuckDBDateValue).days;
     case DuckDBTypeId.TIME:

@@ -81,7 +81,10 @@ describe('encodeJsonRows: scalar types', () => {
     ['false', 'false'],
     ["'héllo'", '"héllo"'],
     ["''", '""'],
-    [`'quote " backslash \\ tab ' || chr(9) || ' nl ' || chr(10) || ' nul ' || chr(0)`, '"quote \\" backslash \\\\ tab \\t nl \\n nul \\u0000"'],
+    [
+      `'quote " backslash \\ tab ' || chr(9) || ' nl ' || chr(10) || ' nul ' || chr(0)`,
+      '"quote \\" backslash \\\\ tab \\t nl \\n nul \\u0000"',
+    ],
     ["'🦆'", '"🦆"'],
     [`'{"a": [1, 2]}'::json`, '"{\\"a\\": [1, 2]}"'],
     ["'happy'::mood", '"happy"'],
@@ -184,10 +187,13 @@ describe('encodeJsonRows: nested types', () => {
     ["map {1: 'x', 2: 'y'}", '[{"key":1,"value":"x"},{"key":2,"value":"y"}]'],
     ["map {[1]: {'a': 2}}", '[{"key":[1],"value":{"a":2}}]'],
     ['map([], [])::map(varchar, integer)', '{}'],
-    ["union_value(num := 2)::union(num integer, s varchar)", '2'],
+    ['union_value(num := 2)::union(num integer, s varchar)', '2'],
     ["union_value(s := 'x')::union(num integer, s varchar)", '"x"'],
     ["[union_value(s := 'x')::union(num integer, s varchar), null]", '["x",null]'],
-    ["{'d': '2024-01-02'::date, 't': '2024-01-02 03:04:05'::timestamp}", '{"d":"2024-01-02","t":"2024-01-02T03:04:05.000000"}'],
+    [
+      "{'d': '2024-01-02'::date, 't': '2024-01-02 03:04:05'::timestamp}",
+      '{"d":"2024-01-02","t":"2024-01-02T03:04:05.000000"}',
+    ],
     ["['\\xFF'::blob]", '["/w=="]'],
     ['[0.1::float, 0.25::float]', '[0.1,0.25]'],
   ])('%s → %s', async (expression, expected) => {
@@ -249,7 +255,7 @@ describe('encodeJsonRows: result shape', () => {
   });
 
   it('streams a multi-chunk result in several pieces that join into the whole array', async () => {
-    const parts = await pieces('select i, i * 2 as j, \'r\' || i as s from range(5000) t(i) order by i');
+    const parts = await pieces("select i, i * 2 as j, 'r' || i as s from range(5000) t(i) order by i");
     expect(parts.length).toBeGreaterThan(1);
     expect(parts[0]!.startsWith('[{')).toBe(true);
     expect(parts.at(-1)).toBe(']');

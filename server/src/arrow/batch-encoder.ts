@@ -1,4 +1,4 @@
-import type { DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBType } from '@duckdb/node-api';
 import { Schema } from 'apache-arrow';
 import { BatchBody } from './body-sink.js';
 import { type ColumnPlan, type DictionaryPlan, planColumn } from './column-plan.js';
@@ -18,11 +18,15 @@ export class BatchEncoder {
   private readonly columns: readonly ColumnPlan[];
   private rows = 0;
 
-  /** @throws UnsupportedTypeError when a column's type cannot be encoded faithfully */
-  constructor(result: DuckDBResult, timeZone: string) {
+  /**
+   * @param names column names of the result
+   * @param types column types of the result
+   * @param timeZone time zone written on TIMESTAMP WITH TIME ZONE columns
+   * @throws UnsupportedTypeError when a column's type cannot be encoded faithfully
+   */
+  constructor(names: readonly string[], types: readonly DuckDBType[], timeZone: string) {
     const dictionaries: DictionaryPlan[] = [];
-    const names = result.columnNames();
-    this.columns = names.map((name, i) => planColumn(name, result.columnType(i), { timeZone, dictionaries }));
+    this.columns = names.map((name, i) => planColumn(name, types[i], { timeZone, dictionaries }));
     this.dictionaries = dictionaries;
     this.schema = new Schema(this.columns.map((c) => c.field));
   }

@@ -2,6 +2,7 @@ import {
   DuckDBArrayType,
   DuckDBDecimalType,
   DuckDBEnumType,
+  type DuckDBGeometryType,
   DuckDBListType,
   DuckDBMapType,
   DuckDBStructType,
@@ -81,6 +82,17 @@ function opaqueExtension(typeName: string): Map<string, string> {
   ]);
 }
 
+/**
+ * Field metadata of a GEOMETRY column: the canonical `geoarrow.wkb` extension. DuckDB writes a
+ * CRS (converted to PROJJSON when it can); here the CRS, if any, is passed on as DuckDB holds it.
+ */
+function geoArrowWkb(type: DuckDBGeometryType): Map<string, string> {
+  return new Map([
+    ['ARROW:extension:name', 'geoarrow.wkb'],
+    ['ARROW:extension:metadata', type.crs ? JSON.stringify({ crs: type.crs }) : '{}'],
+  ]);
+}
+
 function fixed(name: string, type: DataType, width: number, metadata?: Map<string, string>): ColumnPlan {
   return { field: new Field(name, type, true, metadata), encoder: new FixedWidthEncoder(width) };
 }
@@ -129,6 +141,11 @@ export function planColumn(name: string, type: DuckDBType, context: PlanContext)
     case DuckDBTypeId.BIGNUM:
       return {
         field: new Field(name, new Binary(), true, opaqueExtension('bignum')),
+        encoder: new StringEncoder(),
+      };
+    case DuckDBTypeId.GEOMETRY:
+      return {
+        field: new Field(name, new Binary(), true, geoArrowWkb(type as DuckDBGeometryType)),
         encoder: new StringEncoder(),
       };
     case DuckDBTypeId.UUID:

@@ -44,7 +44,7 @@ export async function* encodeArrowStream(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  const batches = new BatchEncoder(result, options.timeZone ?? 'UTC');
+  const batches = new BatchEncoder(result.columnNames(), result.columnTypes(), options.timeZone ?? 'UTC');
 
   let sentBytes = 0;
   let sentRows = 0;

@@ -111,9 +111,10 @@ export async function* encodeJsonRows(
     account(tail);
     yield tail;
   } finally {
-    if (pending) await pending.then(
-      () => undefined,
-      () => undefined,
-    );
+    if (pending)
+      await pending.then(
+        () => undefined,
+        () => undefined,
+      );
   }
 }

@@ -5,6 +5,7 @@ import {
   type DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBGeometryValue,
+  DuckDBIntervalValue,
   DuckDBListValue,
   DuckDBMapValue,
   DuckDBStructValue,
@@ -22,7 +23,6 @@ import {
   type DuckDBUUIDValue,
   type DuckDBValue,
   DuckDBVariantValue,
-  DuckDBIntervalValue,
 } from '@duckdb/node-api';
 import { UnsupportedTypeError } from '../errors.js';
 import { dateText, timeOfDayText, timestampText, utcOffsetText } from './datetime-text.js';
@@ -301,6 +301,8 @@ export function jsonEncoderForType(type: DuckDBType, path: string): JsonValueEnc
     case DuckDBTypeId.SQLNULL:
       return encodeNull;
     default:
-      throw new UnsupportedTypeError(`column ${JSON.stringify(path)} has type ${String(type)}, which JSON results cannot carry`);
+      throw new UnsupportedTypeError(
+        `column ${JSON.stringify(path)} has type ${String(type)}, which JSON results cannot carry`,
+      );
   }
 }

@@ -173,7 +173,7 @@ export class Session implements Subscriber {
     const connection = await database.pool.acquire(task.signal);
     task.attach(connection);
     try {
-      await withConflictRetry(() => loadArrowIntoTable(connection, header.tableName, payload), {
+      await withConflictRetry(() => loadArrowIntoTable(connection, header.tableName, payload, { signal: task.signal }), {
         retries: options.conflictRetries,
         shouldStop: () => task.cancelled,
       });

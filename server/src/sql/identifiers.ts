@@ -7,7 +7,7 @@ const MAX_PARTS = 3;
 const PLAIN_IDENTIFIER = /^[\p{L}_][\p{L}\p{M}\p{N}_]*$/u;
 
 /** C0 controls (NUL, tab, newline…), DEL and C1 controls: never part of a name we accept. */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /** A UTF-16 surrogate that is not half of a pair: it has no UTF-8 encoding. */
 const LONE_SURROGATE = /\p{Cs}/u;

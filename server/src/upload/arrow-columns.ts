@@ -288,7 +288,9 @@ export function checkNames(names: readonly string[], what: string): void {
     const folded = name.toLowerCase();
     const earlier = seen.get(folded);
     if (earlier !== undefined) {
-      throw new UploadError(`${what}: names ${JSON.stringify(earlier)} and ${JSON.stringify(name)} clash (case-insensitive)`);
+      throw new UploadError(
+        `${what}: names ${JSON.stringify(earlier)} and ${JSON.stringify(name)} clash (case-insensitive)`,
+      );
     }
     seen.set(folded, name);
   });

@@ -14,6 +14,15 @@ import { decodeArrowIpc } from './decode-ipc.js';
 /** Data chunks appended between two yields to the event loop (~64k rows). */
 const CHUNKS_PER_YIELD = 32;
 
+/** Options of {@link loadArrowIntoTable}. */
+export interface LoadArrowOptions {
+  /**
+   * Aborts the load: checked before the transaction starts and every ~64k rows; the transaction is
+   * rolled back and the promise rejects with the signal's `reason`, unwrapped.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Create or replace `tableName` (1 to 3 SQL identifiers) with the rows of an Arrow IPC stream,
  * atomically: on any failure the previous table, if any, is left as it was.
@@ -29,6 +38,11 @@ const CHUNKS_PER_YIELD = 32;
  * `connection` must not be used by anyone else until the promise settles, and must not be inside
  * a transaction already.
  *
+ * @param connection - the connection to load on (it runs the transaction).
+ * @param tableName - the table name as the client sent it.
+ * @param ipc - the Arrow IPC stream bytes (viewed, not copied: keep them unchanged until settled).
+ * @param options - optional abort signal.
+ *
  * @throws InvalidTableNameError when `tableName` is not 1 to 3 identifiers.
  * @throws UploadError when the bytes are not a readable Arrow IPC stream, a column has a type that
  *   cannot be uploaded, a column name is empty or clashes, the table cannot be created (e.g. its
@@ -38,7 +52,9 @@ export async function loadArrowIntoTable(
   connection: DuckDBConnection,
   tableName: string,
   ipc: Uint8Array,
+  options: LoadArrowOptions = {},
 ): Promise<void> {
+  const { signal } = options;
   const parts = parseQualifiedName(tableName);
   const quotedName = quoteQualifiedName(parts);
   const table = decodeArrowIpc(ipc);
@@ -50,18 +66,23 @@ export async function loadArrowIntoTable(
   const columns = fields.map((field) => arrowColumnMapping(field));
   const columnList = fields.map((f, i) => `${quoteIdentifier(f.name)} ${columns[i]!.sqlType}`).join(', ');
 
-  await connection.run('BEGIN TRANSACTION');
+  signal?.throwIfAborted();
+  try {
+    await connection.run('BEGIN TRANSACTION');
+  } catch (error) {
+    throw new UploadError(`cannot start the upload's transaction: ${messageOf(error)}`);
+  }
   try {
     try {
       await connection.run(`CREATE OR REPLACE TABLE ${quotedName} (${columnList})`);
     } catch (error) {
       throw new UploadError(`cannot create table ${quotedName}: ${messageOf(error)}`);
     }
-    await appendRows(connection, parts, table, columns);
+    await appendRows(connection, parts, table, columns, signal);
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
-    if (error instanceof WireError) throw error;
+    if (error instanceof WireError || (signal?.aborted && error === signal.reason)) throw error;
     throw new UploadError(`loading rows into ${quotedName} failed: ${messageOf(error)}`);
   }
 }
@@ -71,6 +92,7 @@ async function appendRows(
   parts: readonly string[],
   table: Table,
   columns: readonly ColumnMapping[],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const appender = await openAppender(connection, parts);
   try {
@@ -85,9 +107,11 @@ async function appendRows(
         if (++chunksSinceYield === CHUNKS_PER_YIELD) {
           chunksSinceYield = 0;
           await new Promise<void>((resolve) => setImmediate(resolve));
+          signal?.throwIfAborted();
         }
       }
     }
+    signal?.throwIfAborted();
     appender.flushSync();
   } catch (error) {
     try {

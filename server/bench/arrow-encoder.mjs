@@ -3,6 +3,7 @@
 // runAndReadAll, and against only pulling the streaming result's chunks.
 //
 //   pnpm --filter @duckwire/server build && node server/bench/arrow-encoder.mjs [--runs N] [--verify]
+//     [--streaming-buffer SIZE]   e.g. 64MB: DuckDB's streaming_buffer_size (default 976.5 KiB)
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { encodeArrowStream } from '../dist/arrow/encode-result.js';
@@ -10,6 +11,7 @@ import { encodeArrowStream } from '../dist/arrow/encode-result.js';
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const verify = args.includes('--verify');
+const streamingBuffer = args.includes('--streaming-buffer') ? args[args.indexOf('--streaming-buffer') + 1] : null;
 
 const cases = [
   ['10M × INTEGER, DOUBLE, BIGINT', 'select i::INTEGER a, i::DOUBLE b, i::BIGINT c from range(10000000) t(i)'],
@@ -27,6 +29,7 @@ const cases = [
 
 const instance = await DuckDBInstance.create(':memory:');
 const connection = await instance.connect();
+if (streamingBuffer) await connection.run(`SET streaming_buffer_size = '${streamingBuffer}'`);
 
 async function time(fn) {
   const start = process.hrtime.bigint();
@@ -62,7 +65,9 @@ async function encode(sql) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`node ${process.version}, ${runs} runs each, median ms`);
+console.log(
+  `node ${process.version}, ${runs} runs each, median ms, streaming_buffer_size ${streamingBuffer ?? 'default'}`,
+);
 console.log(['case', 'runAndReadAll', 'stream+fetch', 'encode', 'encode/readAll', 'MB'].join('\t'));
 for (const [label, sql] of cases) {
   await readAll(sql); // warm up
@@ -80,7 +85,16 @@ for (const [label, sql] of cases) {
     }
   }
   const [read, pull, enc] = [median(t.read), median(t.pull), median(t.encode)];
-  console.log([label, read.toFixed(0), pull.toFixed(0), enc.toFixed(0), (enc / read).toFixed(2) + '×', (bytes / 1e6).toFixed(1)].join('\t'));
+  console.log(
+    [
+      label,
+      read.toFixed(0),
+      pull.toFixed(0),
+      enc.toFixed(0),
+      (enc / read).toFixed(2) + '×',
+      (bytes / 1e6).toFixed(1),
+    ].join('\t'),
+  );
 }
 connection.closeSync();
 instance.closeSync();

@@ -14,8 +14,7 @@ function bytes(count: number, seed: number): Uint8Array {
   return out;
 }
 
-const bitsOf = (b: Uint8Array, n: number): number[] =>
-  Array.from({ length: n }, (_, i) => (b[i >> 3] >> (i & 7)) & 1);
+const bitsOf = (b: Uint8Array, n: number): number[] => Array.from({ length: n }, (_, i) => (b[i >> 3] >> (i & 7)) & 1);
 
 describe('copyBits', () => {
   test.each([0, 1, 3, 7, 8, 9, 15, 16, 63, 64, 65, 2047, 2048, 2049])('at destination bit offset %i', (offset) => {
@@ -30,7 +29,11 @@ describe('copyBits', () => {
       expect(bitsOf(dst, offset)).toEqual(before);
       expect(bitsOf(dst, offset + count).slice(offset)).toEqual(bitsOf(src, count));
       // Nothing is set past the copied range.
-      expect(bitsOf(dst, dst.length * 8).slice(offset + count).every((b) => b === 0)).toBe(true);
+      expect(
+        bitsOf(dst, dst.length * 8)
+          .slice(offset + count)
+          .every((b) => b === 0),
+      ).toBe(true);
     }
   });
 });

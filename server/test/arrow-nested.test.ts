@@ -49,7 +49,9 @@ const cases: ReadonlyArray<readonly [string, string, string]> = [
   ],
   [
     'MAP(VARCHAR, INTEGER) with NULL values and empty maps',
-    column(`case when i % 9 = 0 then map([]::VARCHAR[], []::INTEGER[]) else map(['k' || i, 'z'], [i::INTEGER, ${nullable('7')}]) end`),
+    column(
+      `case when i % 9 = 0 then map([]::VARCHAR[], []::INTEGER[]) else map(['k' || i, 'z'], [i::INTEGER, ${nullable('7')}]) end`,
+    ),
     'Map<{key:Utf8, value:Int32}>',
   ],
   [
@@ -57,14 +59,26 @@ const cases: ReadonlyArray<readonly [string, string, string]> = [
     column(`map([i::INTEGER, i::INTEGER + 1], [['a' || i, NULL], NULL])`),
     'Map<{key:Int32, value:List<Utf8>}>',
   ],
-  ['ARRAY(INTEGER, 3) with NULL elements', column(`[i, ${nullable('i + 1')}, i + 2]`, 2500, '::INTEGER[3]'), 'FixedSizeList[3]<Int32>'],
-  ['ARRAY(VARCHAR, 2)', column(`['long string number ' || i, ${nullable(`'s'`)}]`, 2500, '::VARCHAR[2]'), 'FixedSizeList[2]<Utf8>'],
+  [
+    'ARRAY(INTEGER, 3) with NULL elements',
+    column(`[i, ${nullable('i + 1')}, i + 2]`, 2500, '::INTEGER[3]'),
+    'FixedSizeList[3]<Int32>',
+  ],
+  [
+    'ARRAY(VARCHAR, 2)',
+    column(`['long string number ' || i, ${nullable(`'s'`)}]`, 2500, '::VARCHAR[2]'),
+    'FixedSizeList[2]<Utf8>',
+  ],
   [
     'ARRAY(STRUCT, 2)',
     column(`[{'x': i}, ${nullable(`{'x': -i}`)}]`, 2500, '::STRUCT(x BIGINT)[2]'),
     'FixedSizeList[2]<Struct<{x:Int64}>>',
   ],
-  ['LIST(ARRAY(DOUBLE, 2))', column(`[[i / 2, i / 3]::DOUBLE[2], NULL, [0, ${nullable('1')}]::DOUBLE[2]]`), 'List<FixedSizeList[2]<Float64>>'],
+  [
+    'LIST(ARRAY(DOUBLE, 2))',
+    column(`[[i / 2, i / 3]::DOUBLE[2], NULL, [0, ${nullable('1')}]::DOUBLE[2]]`),
+    'List<FixedSizeList[2]<Float64>>',
+  ],
   [
     'UNION(num INTEGER, str VARCHAR)',
     column(
@@ -75,10 +89,16 @@ const cases: ReadonlyArray<readonly [string, string, string]> = [
   ],
   [
     'LIST(UNION)',
-    column(`[union_value(b := i % 2 = 0)::UNION(a BIGINT, b BOOLEAN), union_value(a := i)::UNION(a BIGINT, b BOOLEAN)]`),
+    column(
+      `[union_value(b := i % 2 = 0)::UNION(a BIGINT, b BOOLEAN), union_value(a := i)::UNION(a BIGINT, b BOOLEAN)]`,
+    ),
     'List<Union<Int64 | Bool>>',
   ],
-  ['LIST(ENUM) and ENUM in STRUCT', column(`{'m': (['sad', 'ok', 'happy'])[1 + i % 3]::mood, 'ms': ['ok'::mood, NULL]}`), 'Struct<{m:Dictionary<Uint8, Utf8>, ms:List<Dictionary<Uint8, Utf8>>}>'],
+  [
+    'LIST(ENUM) and ENUM in STRUCT',
+    column(`{'m': (['sad', 'ok', 'happy'])[1 + i % 3]::mood, 'ms': ['ok'::mood, NULL]}`),
+    'Struct<{m:Dictionary<Uint8, Utf8>, ms:List<Dictionary<Uint8, Utf8>>}>',
+  ],
   [
     'LIST of UUID, DECIMAL, TIMESTAMP, INTERVAL, HUGEINT',
     column(

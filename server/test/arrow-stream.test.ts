@@ -168,7 +168,7 @@ test('BIGNUM is sent as DuckDB opaque Binary holding DuckDB bignum bytes', async
   expect(column.get(0)).toBeInstanceOf(Uint8Array);
   // DuckDB's bignum layout: 3 header bytes, then the big-endian magnitude (inverted when negative).
   expect(Buffer.from(column.get(0) as Uint8Array).toString('hex')).toBe(
-    `80000c${(12345678901234567890123456789n).toString(16).padStart(24, '0')}`,
+    `80000c${12345678901234567890123456789n.toString(16).padStart(24, '0')}`,
   );
 });
 

@@ -44,7 +44,12 @@ const scalarCases: ReadonlyArray<readonly [string, string, readonly string[], st
     ['-170141183460469231731687303715884105728', '170141183460469231731687303715884105727'],
     'Decimal[38e0]',
   ],
-  ['UHUGEINT', 'i::UHUGEINT * 1000000000000000000000', ['0', '340282366920938463463374607431768211455'], 'FixedSizeBinary[16]'],
+  [
+    'UHUGEINT',
+    'i::UHUGEINT * 1000000000000000000000',
+    ['0', '340282366920938463463374607431768211455'],
+    'FixedSizeBinary[16]',
+  ],
   [
     'VARCHAR',
     `case i % 4 when 0 then '' when 1 then 'short' || i when 2 then 'a somewhat longer string ' || i else 'ünïcødé ✓ ' || i end`,
@@ -53,17 +58,76 @@ const scalarCases: ReadonlyArray<readonly [string, string, readonly string[], st
   ],
   ['BLOB', `('\\x00\\xFF' || repeat('b', (i % 20)::int))::BLOB`, [`''::BLOB`, `'\\x00'::BLOB`], 'Binary'],
   ['BIT', `bitstring(bin(i % 255 + 1), 8 + (i % 40)::int)`, [`'1'::BIT`, `'010101010101010101010101'::BIT`], 'Binary'],
-  ['DATE', `DATE '1970-01-01' + (i * 37 - 20000)::int`, [`'5877642-06-25 (BC)'::DATE`, `'5881580-07-10'::DATE`, `'infinity'::DATE`], 'Date32<DAY>'],
-  ['TIME', `TIME '00:00:00' + to_microseconds(i * 1234567)`, [`'00:00:00'::TIME`, `'24:00:00'::TIME`], 'Time64<MICROSECOND>'],
-  ['TIME_NS', `('00:00:01.' || lpad((i * 7919 % 1000000000)::VARCHAR, 9, '0'))::TIME_NS`, [`'23:59:59.999999999'::TIME_NS`], 'Time64<NANOSECOND>'],
-  ['TIMETZ', `('12:34:56.' || lpad(i::VARCHAR, 6, '0') || '+0' || (i % 10))::TIMETZ`, [`'00:00:00-15:59'::TIMETZ`, `'23:59:59.999999+15:59'::TIMETZ`], 'Time64<MICROSECOND>'],
-  ['TIMESTAMP', `TIMESTAMP '2000-01-01' + to_microseconds(i * 86400001234)`, [`'infinity'::TIMESTAMP`, `'-infinity'::TIMESTAMP`, `'290309-12-22 (BC) 00:00:00'::TIMESTAMP`], 'Timestamp<MICROSECOND>'],
-  ['TIMESTAMP_S', `(TIMESTAMP '2000-01-01' + to_seconds(i * 86401))::TIMESTAMP_S`, [`'1677-09-22'::TIMESTAMP_S`], 'Timestamp<SECOND>'],
-  ['TIMESTAMP_MS', `(TIMESTAMP '2000-01-01' + to_milliseconds(i * 86400001))::TIMESTAMP_MS`, [`'1960-01-01 00:00:00.001'::TIMESTAMP_MS`], 'Timestamp<MILLISECOND>'],
-  ['TIMESTAMP_NS', `('2000-01-01 00:00:00.' || lpad((i * 7919 % 1000000000)::VARCHAR, 9, '0'))::TIMESTAMP_NS`, [`'1677-09-22 00:00:00'::TIMESTAMP_NS`], 'Timestamp<NANOSECOND>'],
-  ['TIMESTAMPTZ', `TIMESTAMPTZ '2000-01-01 00:00:00+00' + to_microseconds(i * 86400001234)`, [`'infinity'::TIMESTAMPTZ`], 'Timestamp<MICROSECOND, UTC>'],
-  ['INTERVAL', `to_months((i % 25)::int) + to_days((i % 40 - 20)::int) + to_microseconds(i * 1234567)`, [`INTERVAL '-100 years'`, `INTERVAL '1 microsecond'`], 'Interval<MONTH_DAY_NANO>'],
-  ['UUID', `md5(i::VARCHAR)::UUID`, [`'00000000-0000-0000-0000-000000000000'::UUID`, `'ffffffff-ffff-ffff-ffff-ffffffffffff'::UUID`, `'7fffffff-ffff-ffff-8000-000000000000'::UUID`], 'Utf8'],
+  [
+    'DATE',
+    `DATE '1970-01-01' + (i * 37 - 20000)::int`,
+    [`'5877642-06-25 (BC)'::DATE`, `'5881580-07-10'::DATE`, `'infinity'::DATE`],
+    'Date32<DAY>',
+  ],
+  [
+    'TIME',
+    `TIME '00:00:00' + to_microseconds(i * 1234567)`,
+    [`'00:00:00'::TIME`, `'24:00:00'::TIME`],
+    'Time64<MICROSECOND>',
+  ],
+  [
+    'TIME_NS',
+    `('00:00:01.' || lpad((i * 7919 % 1000000000)::VARCHAR, 9, '0'))::TIME_NS`,
+    [`'23:59:59.999999999'::TIME_NS`],
+    'Time64<NANOSECOND>',
+  ],
+  [
+    'TIMETZ',
+    `('12:34:56.' || lpad(i::VARCHAR, 6, '0') || '+0' || (i % 10))::TIMETZ`,
+    [`'00:00:00-15:59'::TIMETZ`, `'23:59:59.999999+15:59'::TIMETZ`],
+    'Time64<MICROSECOND>',
+  ],
+  [
+    'TIMESTAMP',
+    `TIMESTAMP '2000-01-01' + to_microseconds(i * 86400001234)`,
+    [`'infinity'::TIMESTAMP`, `'-infinity'::TIMESTAMP`, `'290309-12-22 (BC) 00:00:00'::TIMESTAMP`],
+    'Timestamp<MICROSECOND>',
+  ],
+  [
+    'TIMESTAMP_S',
+    `(TIMESTAMP '2000-01-01' + to_seconds(i * 86401))::TIMESTAMP_S`,
+    [`'1677-09-22'::TIMESTAMP_S`],
+    'Timestamp<SECOND>',
+  ],
+  [
+    'TIMESTAMP_MS',
+    `(TIMESTAMP '2000-01-01' + to_milliseconds(i * 86400001))::TIMESTAMP_MS`,
+    [`'1960-01-01 00:00:00.001'::TIMESTAMP_MS`],
+    'Timestamp<MILLISECOND>',
+  ],
+  [
+    'TIMESTAMP_NS',
+    `('2000-01-01 00:00:00.' || lpad((i * 7919 % 1000000000)::VARCHAR, 9, '0'))::TIMESTAMP_NS`,
+    [`'1677-09-22 00:00:00'::TIMESTAMP_NS`],
+    'Timestamp<NANOSECOND>',
+  ],
+  [
+    'TIMESTAMPTZ',
+    `TIMESTAMPTZ '2000-01-01 00:00:00+00' + to_microseconds(i * 86400001234)`,
+    [`'infinity'::TIMESTAMPTZ`],
+    'Timestamp<MICROSECOND, UTC>',
+  ],
+  [
+    'INTERVAL',
+    `to_months((i % 25)::int) + to_days((i % 40 - 20)::int) + to_microseconds(i * 1234567)`,
+    [`INTERVAL '-100 years'`, `INTERVAL '1 microsecond'`],
+    'Interval<MONTH_DAY_NANO>',
+  ],
+  [
+    'UUID',
+    `md5(i::VARCHAR)::UUID`,
+    [
+      `'00000000-0000-0000-0000-000000000000'::UUID`,
+      `'ffffffff-ffff-ffff-ffff-ffffffffffff'::UUID`,
+      `'7fffffff-ffff-ffff-8000-000000000000'::UUID`,
+    ],
+    'Utf8',
+  ],
   ['mood', `(['sad', 'ok', 'happy'])[1 + i % 3]::mood`, [`'happy'::mood`], 'Dictionary<Uint8, Utf8>'],
   ['JSON', `json_object('i', i, 's', 'x' || i)`, [`'[1, {"a": null}]'::JSON`], 'Utf8'],
 ];
@@ -121,9 +185,7 @@ test('TIMESTAMPTZ carries the time zone given in the options; values are unchang
 });
 
 test('ENUM index width follows the dictionary size (UINT16 for > 255 values)', async () => {
-  await connection.run(
-    `create type big_enum as enum (select 'v' || i from range(300) t(i))`,
-  );
+  await connection.run(`create type big_enum as enum (select 'v' || i from range(300) t(i))`);
   const sql = `select case when i % 5 = 0 then null else ('v' || (i % 300))::big_enum end e from range(2100) t(i)`;
   const { table, expected, actual } = await bothWays(connection, sql);
   expect(String(table.schema.fields[0].type)).toBe('Dictionary<Uint16, Utf8>');

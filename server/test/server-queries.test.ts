@@ -62,6 +62,22 @@ describe('queries', () => {
     if (reply.type === 'error') expect(reply.error).toMatch(/no_such_table/);
   });
 
+  it.each(['arrow', 'json'] as const)(
+    'never reports a %s result that failed mid-stream as a success',
+    async (type) => {
+      const sql = "select case when range = 150000 then error('boom') else range end as x from range(300000)";
+      const reply = await client.query(type, sql);
+      expect(reply).toMatchObject({ type: 'error', code: 'query_failed' });
+      expect(client.replies.some((r) => r.kind === 'arrow' && 'queryId' in r && r.queryId === reply.queryId)).toBe(false);
+    },
+  );
+
+  it('runs exec to completion, so a run-time error in its statement is reported', async () => {
+    const reply = await client.query('exec', "select case when range = 150000 then error('boom') else range end from range(300000)");
+    expect(reply).toMatchObject({ type: 'error', code: 'query_failed' });
+    if (reply.type === 'error') expect(reply.error).toMatch(/boom/);
+  });
+
   it('replies in completion order: a quick query overtakes a slow one on the same socket', async () => {
     const order: string[] = [];
     const slow = client.query('json', 'select sum(range) as s from range(300000000)', { queryId: 'slow' }).then((r) => {

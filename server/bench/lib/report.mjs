@@ -68,13 +68,39 @@ function mark(pass) {
 
 /** One row per workload. */
 export function formatTable(report) {
-  const header = ['workload', 'median', 'p95', 'p99', 'rows/s', 'MB/s', 'peak RSS', 'ΔRSS', 'floor', 'ratio', 'goal', 'ok'];
+  const header = [
+    'workload',
+    'median',
+    'p95',
+    'p99',
+    'rows/s',
+    'MB/s',
+    'peak RSS',
+    'ΔRSS',
+    'floor',
+    'ratio',
+    'goal',
+    'ok',
+  ];
   const right = [false, true, true, true, true, true, true, true, true, true, false, false];
   const rows = [];
   const errors = [];
   for (const w of report.workloads) {
     if (w.error && !w.server) {
-      rows.push([w.name, 'error — see below', '', '', '', '', fmtMiB(w.rss?.peak), '', '', '', w.goal?.text ?? '', '—']);
+      rows.push([
+        w.name,
+        'error — see below',
+        '',
+        '',
+        '',
+        '',
+        fmtMiB(w.rss?.peak),
+        '',
+        '',
+        '',
+        w.goal?.text ?? '',
+        '—',
+      ]);
       errors.push(`${w.name}: ${w.error}`);
       continue;
     }
@@ -120,7 +146,8 @@ export function formatGoals(report) {
     if (g.description) out.push(`  ${mark(g.timePass ?? g.pass).padEnd(4)}  ${w.name}: ${g.description}`);
     if (g.memory) {
       const m = g.memory;
-      if (m.value === undefined) out.push(`  —     ${w.name}: peak − idle RSS ≤ 64 MiB + one batch — no RSS (give --pid)`);
+      if (m.value === undefined)
+        out.push(`  —     ${w.name}: peak − idle RSS ≤ 64 MiB + one batch — no RSS (give --pid)`);
       else
         out.push(
           `  ${mark(m.pass).padEnd(4)}  ${w.name}: peak − idle RSS ${fmtMiB(m.value)} ≤ 64 MiB + one batch (${fmtMiB(m.limit - 64 * MiB)}) = ${fmtMiB(m.limit)}`,

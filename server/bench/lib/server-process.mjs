@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Start `node CLI --port 0 ...args`; resolve once it logs `listening`. */
 export function startServerProcess(cli, args) {
-  const child = spawn(process.execPath, [cli, '--port', '0', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, [cli, '--port', '0', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
@@ -18,8 +18,12 @@ export function startServerProcess(cli, args) {
           const port = JSON.parse(line).port;
           if (typeof port === 'number') {
             child.stderr.off('data', onData);
-            // Keep draining stderr so the child never blocks on a full pipe; show warnings.
-            child.stderr.on('data', (more) => process.stderr.write(`  [server] ${String(more)}`));
+            // Keep draining stderr so the child never blocks on a full pipe; show warnings and errors.
+            child.stderr.on('data', (more) => {
+              for (const text of String(more).split('\n')) {
+                if (/"level":"?(warn|error|fatal|[4-6]0)\b/.test(text)) process.stderr.write(`  [server] ${text}\n`);
+              }
+            });
             resolve({ child, port, exited });
             return;
           }
@@ -89,6 +93,10 @@ export class RssMonitor {
     if (this.#idle === undefined || !last) return undefined;
     let peak = Math.max(this.#peak, last.rss ?? 0);
     if (this.#hwmReset && last.hwm) peak = Math.max(peak, last.hwm);
-    return { idle: this.#idle, peak, method: this.#hwmReset ? 'VmHWM (reset) + VmRSS polling' : 'VmRSS polling (5 ms)' };
+    return {
+      idle: this.#idle,
+      peak,
+      method: this.#hwmReset ? 'VmHWM (reset) + VmRSS polling' : 'VmRSS polling (5 ms)',
+    };
   }
 }

@@ -17,8 +17,7 @@ import { fmtCount, fmtMs, median, summarize } from './report.mjs';
 
 const MB = 1e6;
 
-const NUMERIC_10M =
-  'select range::INTEGER as a, range::DOUBLE as b, range::BIGINT as c from range(10000000)';
+const NUMERIC_10M = 'select range::INTEGER as a, range::DOUBLE as b, range::BIGINT as c from range(10000000)';
 // s20: 12–28 characters (20 on average; short ones are inlined by DuckDB, long ones are not),
 // s5: 5 characters, ts: a TIMESTAMP, flag: a BOOLEAN that is NULL on every 10th row.
 const MIXED_1M = `select substr(h, 1, 12 + (range % 17)::INTEGER) as s20, substr(h, 28, 5) as s5,
@@ -33,7 +32,8 @@ from range(1000000)`;
 /** Repetitions: { reps, warmup } for a workload class. */
 function reps(ctx, kind) {
   if (kind === 'select1') return ctx.quick ? { reps: 200, warmup: 20 } : { reps: 2000, warmup: 200 };
-  if (kind === 'inflight') return ctx.quick ? { rounds: 1, perRound: 320, warmup: 64 } : { rounds: 5, perRound: 1000, warmup: 320 };
+  if (kind === 'inflight')
+    return ctx.quick ? { rounds: 1, perRound: 320, warmup: 64 } : { rounds: 5, perRound: 1000, warmup: 320 };
   return ctx.quick ? { reps: 1, warmup: 0 } : { reps: 5, warmup: 1 };
 }
 
@@ -139,12 +139,12 @@ function timeGoal(ratio, limit, what) {
 }
 
 /** A large-result workload: `type` query of `sql`, compared with runAndReadAll of `sql`. */
-function largeResult({ name, title, sql, type, rows, firstColumn, goalLimit, memoryGoal }) {
+function largeResult({ name, title, sql, type, rows, firstColumn, goalLimit, memoryGoal, full }) {
   return {
     name,
     title,
     async run(ctx) {
-      const plan = reps(ctx, 'large');
+      const plan = !ctx.quick && full ? full : reps(ctx, 'large');
       ctx.log(`floor: runAndReadAll × ${plan.warmup + plan.reps}`);
       const floor = await floorRead(ctx, sql, plan);
       ctx.log(`server: ${type} × ${plan.warmup + plan.reps}`);
@@ -265,7 +265,13 @@ export const WORKLOADS = [
             }
           }),
         );
-        return { rate: count / ((performance.now() - start) / 1000), latencies, bytes, seconds: (performance.now() - start) / 1000, error };
+        return {
+          rate: count / ((performance.now() - start) / 1000),
+          latencies,
+          bytes,
+          seconds: (performance.now() - start) / 1000,
+          error,
+        };
       };
       try {
         const warm = await round(plan.warmup);
@@ -304,7 +310,9 @@ export const WORKLOADS = [
             describe: 'in-process, 32 connections in parallel',
           },
           ratio,
-          details: [`server ${fmtCount(rate)} queries/s vs in-process ${fmtCount(floorRate)} queries/s (${total} queries)`],
+          details: [
+            `server ${fmtCount(rate)} queries/s vs in-process ${fmtCount(floorRate)} queries/s (${total} queries)`,
+          ],
           goal: {
             text: '≥ 0.7× floor q/s',
             metric: 'queries/s',
@@ -349,6 +357,8 @@ export const WORKLOADS = [
     type: 'json',
     rows: 10_000_000,
     firstColumn: 'a',
+    // ~20 s a run today: three runs keep the whole bench within a few minutes.
+    full: { reps: 3, warmup: 0 },
   }),
   largeResult({
     name: 'json-mixed-1m',
@@ -357,6 +367,7 @@ export const WORKLOADS = [
     type: 'json',
     rows: 1_000_000,
     firstColumn: 's20',
+    full: { reps: 3, warmup: 1 },
   }),
   {
     name: 'upload-1m',
@@ -366,7 +377,9 @@ export const WORKLOADS = [
       const ipc = buildUploadIpc(rows);
       const plan = reps(ctx, 'large');
       const tableName = 'bench_upload';
-      ctx.log(`IPC stream ${(ipc.length / 1024 / 1024).toFixed(1)} MiB; floor: decode + appender × ${plan.warmup + plan.reps}`);
+      ctx.log(
+        `IPC stream ${(ipc.length / 1024 / 1024).toFixed(1)} MiB; floor: decode + appender × ${plan.warmup + plan.reps}`,
+      );
       const floorTimes = [];
       for (let i = 0; i < plan.warmup + plan.reps; i++) {
         const t0 = performance.now();

@@ -1,14 +1,14 @@
 import {
-  DuckDBArrayType,
-  DuckDBDecimalType,
-  DuckDBEnumType,
+  type DuckDBArrayType,
+  type DuckDBDecimalType,
+  type DuckDBEnumType,
   type DuckDBGeometryType,
-  DuckDBListType,
-  DuckDBMapType,
-  DuckDBStructType,
+  type DuckDBListType,
+  type DuckDBMapType,
+  type DuckDBStructType,
   type DuckDBType,
   DuckDBTypeId,
-  DuckDBUnionType,
+  type DuckDBUnionType,
 } from '@duckdb/node-api';
 import {
   Binary,
@@ -205,7 +205,15 @@ export function planColumn(name: string, type: DuckDBType, context: PlanContext)
       const members = memberTags.map((tag, i) => planColumn(tag, memberTypes[i], context));
       const typeIds = members.map((_, i) => i);
       return {
-        field: new Field(name, new Union(UnionMode.Sparse, typeIds, members.map((m) => m.field)), true),
+        field: new Field(
+          name,
+          new Union(
+            UnionMode.Sparse,
+            typeIds,
+            members.map((m) => m.field),
+          ),
+          true,
+        ),
         encoder: new UnionEncoder(members.map((m) => m.encoder)),
       };
     }

@@ -5,6 +5,7 @@ import { BatchEncoder } from './batch-encoder.js';
 import { encodeDictionaryMessage } from './dictionary-message.js';
 import { endOfStreamMarker } from './ipc-message.js';
 import { encodeSchemaMessage } from './schema-message.js';
+import { assertStreamCompleted } from '../database/stream-end.js';
 
 /** Options of {@link encodeArrowStream}. */
 export interface ArrowEncodeOptions {
@@ -65,7 +66,10 @@ export async function* encodeArrowStream(
       const chunk: DuckDBDataChunk | null = await pending;
       pending = null;
       const rowCount = chunk === null ? 0 : chunk.rowCount;
-      if (chunk === null || rowCount === 0) break;
+      if (chunk === null || rowCount === 0) {
+        assertStreamCompleted(result);
+        break;
+      }
       pending = result.fetchChunk();
       sentRows += rowCount;
       if (sentRows > maxRows) {

@@ -2,6 +2,7 @@ import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { ResultTooLargeError } from '../errors.js';
 import { uniqueColumnNames } from './column-names.js';
 import { type JsonVectorEncoder, jsonVectorEncoderForType } from './vector-encoders.js';
+import { assertStreamCompleted } from '../database/stream-end.js';
 
 /** Options of {@link encodeJsonRows}. */
 export interface JsonEncodeOptions {
@@ -96,7 +97,10 @@ export async function* encodeJsonRows(
     for (;;) {
       const chunk: DuckDBDataChunk | null = await pending;
       pending = undefined;
-      if (chunk === null || chunk.rowCount === 0) break;
+      if (chunk === null || chunk.rowCount === 0) {
+        assertStreamCompleted(result);
+        break;
+      }
       rows += chunk.rowCount;
       if (rows > maxRows) {
         throw new ResultTooLargeError(`result has more than the limit of ${maxRows} rows`);

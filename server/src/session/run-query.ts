@@ -61,9 +61,19 @@ export async function runQuery(context: QueryContext, query: Query, task: QueryT
   }
 }
 
-/** Start the SQL, re-running it on a transaction conflict when that is safe. */
-function start(context: QueryContext, connection: DuckDBConnection, sql: string, task: QueryTask) {
-  const run = () => connection.stream(sql);
+/**
+ * Start the SQL — streaming, or run to completion for `exec` — re-running it on a transaction
+ * conflict when that is safe.
+ */
+function start(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  sql: string,
+  task: QueryTask,
+  mode: 'stream' | 'complete' = 'stream',
+): Promise<DuckDBResult> {
+  // `exec` runs to completion: a stream that is never read would leave the statement unfinished.
+  const run = () => (mode === 'stream' ? connection.stream(sql) : connection.run(sql));
   if (!isRetrySafe(sql)) return run();
   return withConflictRetry(run, {
     retries: context.options.conflictRetries,
@@ -81,7 +91,7 @@ function noteWrites(context: QueryContext, sql: string, statementType: Statement
 
 async function execute(context: QueryContext, connection: DuckDBConnection, query: ExecQuery, task: QueryTask) {
   try {
-    const result = await start(context, connection, query.sql, task);
+    const result = await start(context, connection, query.sql, task, 'complete');
     noteWrites(context, query.sql, result.statementType);
   } catch (error) {
     noteWrites(context, query.sql, undefined);

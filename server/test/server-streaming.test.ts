@@ -84,4 +84,28 @@ describe('streamed Arrow results', () => {
     expect(json).toMatchObject({ type: 'error', code: 'result_too_large' });
     await client.close();
   });
+
+  it('streams a large json result as one text message holding every row', async () => {
+    const client = await TestClient.connect(server.url);
+    const reply = await client.query('json', "select range as i, 'row ' || range as s from range(300000)", { queryId: 'bigjson' });
+    expect(reply.type).toBe('json');
+    if (reply.type !== 'json') return;
+    const rows = JSON.parse(reply.data);
+    expect(rows).toHaveLength(300_000);
+    expect(rows[299_999]).toEqual({ i: 299_999, s: 'row 299999' });
+    await client.close();
+  });
+
+  it('aborts a json result cut short mid-stream: invalid text, then the error', async () => {
+    const client = await TestClient.connect(server.url);
+    const reply = await client.query('json', "select range as i, 'row ' || range as s from range(300000)", {
+      queryId: 'cutjson',
+      maxBytes: 3_000_000,
+    });
+    expect(reply).toMatchObject({ type: 'error', code: 'result_too_large' });
+    expect(client.replies.some((r) => r.type === 'json' && r.queryId === 'cutjson')).toBe(false);
+    expect(client.replies.some((r) => r.kind === 'bad-text')).toBe(true);
+    expect(await client.rows('select 1 as fine')).toEqual([{ fine: 1 }]);
+    await client.close();
+  });
 });

@@ -123,7 +123,11 @@ export function formatTable(report) {
     if (w.error) errors.push(`${w.name}: ${w.error}`);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => pad(c, widths[i], right[i])).join('  ');
+  const line = (cells) =>
+    cells
+      .map((c, i) => pad(c, widths[i], right[i]))
+      .join('  ')
+      .trimEnd();
   const out = [
     `target: ${report.target.kind === 'child' ? `duckwire child process (pid ${report.target.pid})` : report.target.url}` +
       ` — ${report.machine.node}, ${report.machine.cpus} CPUs, DuckDB ${report.floor.duckdb} — ${report.durationSeconds.toFixed(0)} s${report.quick ? ' — quick' : ''}`,

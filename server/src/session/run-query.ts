@@ -10,6 +10,7 @@ import {
   withConflictRetry,
 } from '../database/conflict-retry.js';
 import type { Database } from '../database/database.js';
+import { streamStatement } from '../database/statement-cache.js';
 import { encodeJsonRows } from '../json/encode-rows.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
@@ -30,6 +31,8 @@ type Query = ArrowQuery | JsonQuery | ExecQuery;
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 const ABORT_TAIL = arrowAbortTail();
+/** Ends an aborted `json` message inside its unterminated `data` string with a raw NUL: never valid JSON. */
+const JSON_ABORT_TAIL = '\u0000';
 const EMPTY = new Uint8Array(0);
 
 const smaller = (a: number | undefined, b: number | undefined) =>
@@ -73,7 +76,7 @@ function start(
   mode: 'stream' | 'complete' = 'stream',
 ): Promise<DuckDBResult> {
   // `exec` runs to completion: a stream that is never read would leave the statement unfinished.
-  const run = () => (mode === 'stream' ? connection.stream(sql) : connection.run(sql));
+  const run = () => (mode === 'stream' ? streamStatement(connection, sql) : connection.run(sql));
   if (!isRetrySafe(sql)) return run();
   return withConflictRetry(run, {
     retries: context.options.conflictRetries,
@@ -126,8 +129,16 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
   const result = await open(context, connection, query, task);
   const { writer } = context;
   if (query.type === 'json') {
-    const data = result ? await collectText(encodeJsonRows(result, limitsOf(context, query)), task) : '[]';
-    writer.sendText(JSON.stringify({ type: 'json', queryId: task.queryId, data }));
+    if (!result) {
+      writer.sendText(JSON.stringify({ type: 'json', queryId: task.queryId, data: '[]' }));
+      return;
+    }
+    // {"type":"json","queryId":…,"data":"<the rows' JSON text, escaped>"} — streamed piece by piece.
+    await writer.sendStreamed(
+      `{"type":"json","queryId":${JSON.stringify(task.queryId)},"data":"`,
+      jsonStringBody(encodeJsonRows(result, limitsOf(context, query))),
+      { isCancelled: () => task.cancelled, cancelledError: () => task.outcome(undefined), abortTail: JSON_ABORT_TAIL },
+    );
     return;
   }
   if (!result) {
@@ -167,6 +178,12 @@ async function answerFromCache(
   } else {
     writer.sendBinary([encodeFrameHead({ type: 'arrow', queryId: task.queryId }), bytes]);
   }
+}
+
+/** The pieces of `data`'s string literal body (escaped), then the closing `"}` of the message. */
+async function* jsonStringBody(rows: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+  for await (const piece of rows) yield JSON.stringify(piece).slice(1, -1);
+  yield '"}';
 }
 
 async function collectText(pieces: AsyncIterable<string>, task: QueryTask): Promise<string> {

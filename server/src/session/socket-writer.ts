@@ -15,15 +15,26 @@ export class SocketClosedError extends Error {
   }
 }
 
+/** A message is streamed as text (a JSON document) or binary (a frame) pieces. */
+export type MessagePiece = string | Uint8Array;
+
 /** Options of {@link SocketWriter.sendStreamed}. */
-export interface StreamOptions {
+export interface StreamOptions<P extends MessagePiece> {
   /** Checked between pieces and before the last one: when true, the message is aborted. */
   readonly isCancelled: () => boolean;
   /** The error to throw when {@link isCancelled} turns true. */
   readonly cancelledError: () => unknown;
-  /** Bytes that end an aborted message so that no reader takes it for a complete one. */
-  readonly abortTail: Uint8Array;
+  /** What ends an aborted message so that no reader takes it for a complete one. */
+  readonly abortTail: P;
 }
+
+const sizeOf = (piece: MessagePiece) => (typeof piece === 'string' ? piece.length : piece.byteLength);
+
+const join = (pieces: readonly MessagePiece[]): MessagePiece => {
+  if (pieces.length === 1) return pieces[0];
+  if (typeof pieces[0] === 'string') return pieces.join('');
+  return Buffer.concat(pieces as Uint8Array[]);
+};
 
 /**
  * Writes one socket's outgoing messages in order. A large result is sent as fragments of one
@@ -103,15 +114,21 @@ export class SocketWriter {
   }
 
   /**
-   * Send `head` followed by every piece of `pieces` as ONE binary WebSocket message. Small results
-   * are gathered and sent whole; beyond {@link WHOLE_MESSAGE_BYTES} the message is opened and its
-   * pieces are sent as fragments as they come, one piece always held back so that a failure or a
-   * cancellation seen before the end can still abort the message (with `abortTail`) instead of
-   * completing it. Errors raised before the message was opened are thrown with nothing sent.
+   * Send `head` followed by every piece of `pieces` as ONE WebSocket message (text when the pieces
+   * are strings, binary otherwise). Small results are gathered and sent whole; beyond
+   * {@link WHOLE_MESSAGE_BYTES} the message is opened and its pieces are sent as fragments as they
+   * come, one piece always held back so that a failure or a cancellation seen before the end can
+   * still abort the message (with `abortTail`) instead of completing it. Errors raised before the
+   * message was opened are thrown with nothing sent.
    */
-  async sendStreamed(head: Uint8Array, pieces: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<void> {
-    const held: Uint8Array[] = [head];
-    let heldBytes = head.byteLength;
+  async sendStreamed<P extends MessagePiece>(
+    head: P,
+    pieces: AsyncIterable<P>,
+    options: StreamOptions<P>,
+  ): Promise<void> {
+    const binary = typeof head !== 'string';
+    const held: MessagePiece[] = [head];
+    let heldSize = sizeOf(head);
     let release: (() => void) | undefined;
     const iterator = pieces[Symbol.asyncIterator]();
     try {
@@ -121,25 +138,24 @@ export class SocketWriter {
         if (!this.open) throw new SocketClosedError();
         if (next.done) break;
         held.push(next.value);
-        heldBytes += next.value.byteLength;
-        if (heldBytes > WHOLE_MESSAGE_BYTES) {
+        heldSize += sizeOf(next.value);
+        if (heldSize > WHOLE_MESSAGE_BYTES) {
           release ??= await this.#acquire();
           while (held.length > 1) {
             const piece = held.shift()!;
-            heldBytes -= piece.byteLength;
-            await this.#fragment(piece, false);
+            heldSize -= sizeOf(piece);
+            await this.#fragment(piece, binary, false);
           }
         }
       }
       if (!release) {
-        this.sendBinary(held);
+        this.#send(join(held), binary);
         return;
       }
-      const last = held.length === 1 ? held[0] : Buffer.concat(held);
-      await this.#fragment(last, true);
+      await this.#fragment(join(held), binary, true);
     } catch (error) {
       await iterator.return?.();
-      if (release && this.open) this.#ws.send(options.abortTail, { binary: true, fin: true });
+      if (release && this.open) this.#ws.send(options.abortTail, { binary, fin: true });
       throw error;
     } finally {
       release?.();
@@ -159,14 +175,14 @@ export class SocketWriter {
   }
 
   /** Send one fragment; when the socket's buffer is above the bound, wait until this fragment is flushed. */
-  #fragment(piece: Uint8Array, fin: boolean): Promise<void> {
+  #fragment(piece: MessagePiece, binary: boolean, fin: boolean): Promise<void> {
     if (!this.open) return Promise.reject(new SocketClosedError());
-    if (this.#ws.bufferedAmount + piece.byteLength <= HIGH_WATER_BYTES) {
-      this.#ws.send(piece, { binary: true, fin });
+    if (this.#ws.bufferedAmount + sizeOf(piece) <= HIGH_WATER_BYTES) {
+      this.#ws.send(piece, { binary, fin });
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      this.#ws.send(piece, { binary: true, fin }, (error) => (error ? reject(new SocketClosedError()) : resolve()));
+      this.#ws.send(piece, { binary, fin }, (error) => (error ? reject(new SocketClosedError()) : resolve()));
     });
   }
 }

@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 export type Reply =
   | (ServerMessage & { kind: 'text' })
   | { kind: 'arrow'; type: 'arrow'; queryId: string; table: Table; bytes: Uint8Array }
-  | { kind: 'bad-binary'; type: 'bad-binary'; queryId?: string; reason: string };
+  | { kind: 'bad-binary'; type: 'bad-binary'; queryId?: string; reason: string }
+  | { kind: 'bad-text'; type: 'bad-text'; reason: string };
 
 /**
  * A minimal protocol client for tests: real `ws`, every reply validated against the protocol
@@ -47,9 +48,9 @@ export class TestClient {
         reply = { kind: 'bad-binary', type: 'bad-binary', queryId: frame.value.header.queryId, reason: String(error) };
       }
     } else {
+      // A streamed reply that the server had to abort arrives as text that is not valid JSON.
       const parsed = parseServerMessage(data.toString('utf8'));
-      if (!parsed.ok) throw new Error(`server sent an invalid message: ${parsed.error.message}`);
-      reply = { ...parsed.value, kind: 'text' };
+      reply = parsed.ok ? { ...parsed.value, kind: 'text' } : { kind: 'bad-text', type: 'bad-text', reason: parsed.error.message };
     }
     this.replies.push(reply);
     const index = this.#waiters.findIndex((waiter) => waiter.match(reply));

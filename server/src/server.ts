@@ -35,6 +35,18 @@ export interface DuckwireServer {
   close(): Promise<void>;
 }
 
+/** How long shutdown waits for cancelled queries and closing sockets before cutting them off. */
+const SHUTDOWN_GRACE_MS = 3000;
+
+/** Wait for `promise`, but no longer than `ms`. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A start-up failure with a one-line message for the user (port in use, database cannot be opened…). */
 export class StartupError extends Error {
   constructor(message: string) {
@@ -150,10 +162,17 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
       shuttingDown = true;
       logger.info('shutting down');
       const stopped = new Promise((resolve) => http.close(resolve));
-      await Promise.all([...sessions].map((session) => session.cancelAll('shutdown')));
+      // A query whose client stopped reading may wait on its socket forever: give the
+      // cancellations a bounded time, then cut such sockets off.
+      await settledWithin(
+        Promise.all([...sessions].map((session) => session.cancelAll('shutdown'))),
+        SHUTDOWN_GRACE_MS,
+      );
       for (const session of sessions) session.close(CloseCode.GoingAway, 'server shutting down');
       http.closeAllConnections();
-      await stopped;
+      await settledWithin(stopped, SHUTDOWN_GRACE_MS);
+      for (const session of sessions) session.terminate();
+      await Promise.all([...sessions].map((session) => session.settled()));
       wss.close();
       await db.close();
       await cache?.close();

@@ -109,3 +109,19 @@ describe('streamed Arrow results', () => {
     await client.close();
   });
 });
+
+describe('shutdown with a client that does not read', () => {
+  it('cancels the stalled result, cuts the socket off and finishes', async () => {
+    const { server: own } = await startTestServer();
+    const client = await TestClient.connect(own.url);
+    client.ws.pause();
+    client.send({ type: 'arrow', sql: BIG, queryId: 'stalled' });
+    while (own.busyConnections < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await own.close();
+    expect(own.busyConnections).toBe(0);
+    client.ws.resume();
+    const closed = await client.closed;
+    expect([1001, 1006]).toContain(closed.code);
+  });
+});

@@ -69,6 +69,16 @@ export class Session implements Subscriber {
     this.#ws.close(code, reason);
   }
 
+  /** Drop the socket at once, without a closing handshake (a client that does not answer). */
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  /** Resolves once every query of this session has ended (its terminal reply sent or its socket gone). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#tasks.values()].map(({ done }) => done));
+  }
+
   #send(message: object): void {
     this.#writer.sendText(JSON.stringify(message));
   }

@@ -3,8 +3,17 @@
 // See docs/benchmarks.md for the workloads, the goals and how to read the output.
 
 // The in-process floor runs 32 DuckDB connections at once; each running query holds a libuv
-// pool thread. Size the pool like the server's CLI does, before anything starts it.
-process.env.UV_THREADPOOL_SIZE ??= '36';
+// pool thread. Size the pool like the server's CLI does. The pool is already running by the time
+// an ES module's first line executes (the module loader started it), so when the size is not set
+// yet, run this script again in a child process that has it.
+if (process.env.UV_THREADPOOL_SIZE === undefined) {
+  const { spawnSync } = await import('node:child_process');
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, UV_THREADPOOL_SIZE: '36' },
+  });
+  process.exit(child.status ?? 1);
+}
 
 const { parseArgs } = await import('node:util');
 const { writeFileSync } = await import('node:fs');
@@ -68,7 +77,7 @@ const quick = args.quick;
 const log = (text) => process.stderr.write(`${text}\n`);
 
 // --- the target -------------------------------------------------------------------------------
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 let target;
 if (args.url) {
   const pid = args.pid === undefined ? undefined : Number(args.pid);
@@ -90,7 +99,7 @@ async function ensureServer() {
   target.server = server;
   target.url = `ws://127.0.0.1:${server.port}/`;
   target.pid = server.child.pid;
-  target.describe = `duckwire child process: node dist/cli.js --port 0 --no-cache (pid ${target.pid})`;
+  target.describe = `duckwire child process: node dist/cli.cjs --port 0 --no-cache (pid ${target.pid})`;
 }
 
 async function connect() {

@@ -11,8 +11,7 @@ import { encodeBatchMessage } from './ipc-message.js';
  * batch message.
  */
 export class BatchEncoder {
-  /** The Arrow schema of the result. */
-  readonly schema: Schema;
+  #schema: Schema | undefined;
   /** Dictionaries (ENUM values) to send before the first batch. */
   readonly dictionaries: readonly DictionaryPlan[];
   private readonly columns: readonly ColumnPlan[];
@@ -28,7 +27,12 @@ export class BatchEncoder {
     const dictionaries: DictionaryPlan[] = [];
     this.columns = names.map((name, i) => planColumn(name, types[i], { timeZone, dictionaries }));
     this.dictionaries = dictionaries;
-    this.schema = new Schema(this.columns.map((c) => c.field));
+  }
+
+  /** The Arrow schema of the result. */
+  get schema(): Schema {
+    this.#schema ??= new Schema(this.columns.map((c) => c.field));
+    return this.#schema;
   }
 
   /** Rows appended since the last flush. */

@@ -4,6 +4,7 @@ import { abortTailBytes } from './abort-tail.js';
 import { BatchEncoder } from './batch-encoder.js';
 import { encodeDictionaryMessage } from './dictionary-message.js';
 import { endOfStreamMarker } from './ipc-message.js';
+import { resultShape } from './result-shape.js';
 import { encodeSchemaMessage } from './schema-message.js';
 import { assertStreamCompleted } from '../database/stream-end.js';
 
@@ -45,7 +46,8 @@ export async function* encodeArrowStream(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  const batches = new BatchEncoder(result.columnNames(), result.columnTypes(), options.timeZone ?? 'UTC');
+  const shape = resultShape(result, options.timeZone ?? 'UTC');
+  const batches = new BatchEncoder(shape.names, shape.types, options.timeZone ?? 'UTC');
 
   let sentBytes = 0;
   let sentRows = 0;
@@ -56,7 +58,8 @@ export async function* encodeArrowStream(
     sentBytes += bytes;
   };
 
-  const head = joinBytes([encodeSchemaMessage(batches.schema), ...batches.dictionaries.map(encodeDictionaryMessage)]);
+  shape.head ??= joinBytes([encodeSchemaMessage(batches.schema), ...batches.dictionaries.map(encodeDictionaryMessage)]);
+  const head = shape.head;
   checkBytes(head.byteLength);
   yield head;
 

@@ -39,9 +39,10 @@ export class ConnectionPool {
 
   /**
    * Borrow a connection; give it back with {@link release}. Rejects if `signal` aborts while
-   * waiting, or the pool is closed.
+   * waiting, or the pool is closed. `signal` may be given as an object holding it (e.g. a query
+   * task), which is only read when the request has to wait.
    */
-  acquire(signal?: AbortSignal): Promise<DuckDBConnection> {
+  acquire(cancel?: AbortSignal | { readonly signal: AbortSignal }): Promise<DuckDBConnection> {
     if (this.#closed) return Promise.reject(new Error('the connection pool is closed'));
     const idle = this.#idle.pop();
     if (idle) return Promise.resolve(idle);
@@ -52,6 +53,8 @@ export class ConnectionPool {
         throw error;
       });
     }
+    const signal = cancel instanceof AbortSignal ? cancel : cancel?.signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (connection) => {
@@ -63,7 +66,7 @@ export class ConnectionPool {
       const onAbort = () => {
         const index = this.#waiters.indexOf(waiter);
         if (index >= 0) this.#waiters.splice(index, 1);
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+        reject(abortError(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
@@ -91,4 +94,8 @@ export class ConnectionPool {
       connection.closeSync();
     }
   }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  return signal?.reason instanceof Error ? signal.reason : new Error('aborted');
 }

@@ -29,7 +29,9 @@ const REINTERRUPT_MS = 20;
  * query holds its connection.
  */
 export class QueryTask {
-  readonly #controller = new AbortController();
+  /** Created on first use of {@link signal}: most queries never need one, and it is not free. */
+  #controller: AbortController | undefined;
+  #reason: CancelledError | undefined;
   #connection: DuckDBConnection | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #finished = false;
@@ -38,29 +40,34 @@ export class QueryTask {
 
   /** Aborts when the query is cancelled; passed to waits such as the connection pool. */
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#reason) this.#controller.abort(this.#reason);
+    }
     return this.#controller.signal;
   }
 
   /** Whether {@link cancel} was called. */
   get cancelled(): boolean {
-    return this.#controller.signal.aborted;
+    return this.#reason !== undefined;
   }
 
   /** Throw the {@link CancelledError} if the query was cancelled. */
   throwIfCancelled(): void {
-    if (this.cancelled) throw this.#controller.signal.reason as CancelledError;
+    if (this.#reason) throw this.#reason;
   }
 
   /** The error to report for this query: the cancellation if there was one, else `error`. */
   outcome(error: unknown): unknown {
-    return this.cancelled ? (this.#controller.signal.reason as CancelledError) : error;
+    return this.#reason ?? error;
   }
 
   /** Cancel the query. Returns false when it had already finished. */
   cancel(reason: CancelReason): boolean {
     if (this.#finished) return false;
-    if (!this.cancelled) {
-      this.#controller.abort(new CancelledError(reason));
+    if (!this.#reason) {
+      this.#reason = new CancelledError(reason);
+      this.#controller?.abort(this.#reason);
       this.#startInterrupting();
     }
     return true;

@@ -46,7 +46,7 @@ const smaller = (a: number | undefined, b: number | undefined) =>
 export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
   const { database, logger } = context;
   logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
-  const connection = await database.pool.acquire(task.signal);
+  const connection = await database.pool.acquire(task);
   task.attach(connection);
   let failed = true;
   try {

@@ -180,7 +180,7 @@ export class Session implements Subscriber {
   async #upload(header: UploadArrowHeader, payload: Uint8Array, task: QueryTask): Promise<void> {
     const { database, options, cache, logger } = this.#context;
     logger.debug({ queryId: task.queryId, table: header.tableName, bytes: payload.byteLength }, 'upload');
-    const connection = await database.pool.acquire(task.signal);
+    const connection = await database.pool.acquire(task);
     task.attach(connection);
     try {
       await withConflictRetry(() => loadArrowIntoTable(connection, header.tableName, payload, { signal: task.signal }), {

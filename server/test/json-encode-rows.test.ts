@@ -310,3 +310,67 @@ describe('encodeJsonRows: limits and errors', () => {
     expect(await encode('select 2 as ok')).toBe('[{"ok":2}]');
   });
 });
+
+describe('encodeJsonRows: values read straight from vector memory', () => {
+  it.each([
+    // BIGINT / UBIGINT around 2^53, where the arithmetic path hands over to bigints
+    ['9007199254740991::bigint', '9007199254740991'],
+    ['(-9007199254740991)::bigint', '-9007199254740991'],
+    ['9007199254740992::bigint', '9007199254740992'],
+    ['(-9007199254740993)::bigint', '-9007199254740993'],
+    ['4294967296::bigint', '4294967296'],
+    ['(-4294967297)::bigint', '-4294967297'],
+    ['9007199254740993::ubigint', '9007199254740993'],
+    // DOUBLE: integral values up to 2^53 as digits, larger ones the way String() writes them
+    ['(-0.0)::double', '0'],
+    ['9007199254740992::double', '9007199254740992'],
+    ['18014398509481984::double', '18014398509481984'],
+    ['1e21::double', '1e+21'],
+    ['123456789.5::double', '123456789.5'],
+    // TIMESTAMP at the edges of the ±2^53 µs fast path, and beyond it
+    ["'2255-06-05 23:47:34.740991'::timestamp", '"2255-06-05T23:47:34.740991"'],
+    ["'2255-06-05 23:47:34.740992'::timestamp", '"2255-06-05T23:47:34.740992"'],
+    ["'1684-12-31 23:59:59.999999'::timestamp", '"1684-12-31T23:59:59.999999"'],
+    ["'1685-01-01 00:00:00'::timestamp", '"1685-01-01T00:00:00.000000"'],
+    ["'1969-12-31 23:59:59.999999'::timestamp", '"1969-12-31T23:59:59.999999"'],
+    ["'1960-02-29 12:00:00.5'::timestamp_ms", '"1960-02-29T12:00:00.500"'],
+    ["'1960-02-29 12:00:01'::timestamp_s", '"1960-02-29T12:00:01"'],
+    ["'1969-12-31 23:59:59.999999+00'::timestamptz", '"1969-12-31T23:59:59.999999Z"'],
+    ["'24:00:00'::time", '"24:00:00.000000"'],
+    // VARCHAR: inlined (≤ 12 bytes) and heap strings, escapes, non-ASCII
+    ["'exactly12chr'", '"exactly12chr"'],
+    ["'thirteen_char'", '"thirteen_char"'],
+    ["'long string with \"quotes\" and \\ backslash'", '"long string with \\"quotes\\" and \\\\ backslash"'],
+    ["chr(1) || chr(8) || chr(9) || chr(10) || chr(12) || chr(13) || chr(31) || chr(127)", '"\\u0001\\b\\t\\n\\f\\r\\u001f\u007f"'],
+    ["chr(0) || 'after a NUL, long enough'", '"\\u0000after a NUL, long enough"'],
+    ["'日本語のテキストです'", '"日本語のテキストです"'],
+  ])('%s → %s', async (expression, expected) => {
+    expect(await valueText(expression)).toBe(expected);
+  });
+
+  it('writes many strings, inlined and not, NULLs among them, exactly as JSON.stringify does', async () => {
+    const sql = `select case when i % 7 = 0 then null else repeat(chr((65 + i % 50)::integer), (i % 40)::integer) || 'é"\\' || i end as s
+      from range(5000) t(i) order by i`;
+    const rows = JSON.parse(await encode(sql)) as { s: string | null }[];
+    const expected = (await connection.runAndReadAll(sql)).getRowObjects();
+    expect(rows).toEqual(expected);
+  });
+});
+
+describe('encodeJsonRows: embedded mode', () => {
+  const sql = `select i, 'a"b\\c' || i as s, chr(10) || 'é' as t, i / 3 as d, timestamp '2024-01-01' + to_seconds(i) as ts,
+      [i, null] as l, {'x"': 'y\\'} as st, i % 2 = 0 as b from range(3000) t(i)`;
+
+  it('gives each piece as JSON.stringify(plainPiece).slice(1, -1)', async () => {
+    const plain = await pieces(sql);
+    const embedded = await pieces(sql, { mode: 'embedded' });
+    expect(embedded).toEqual(plain.map((piece) => JSON.stringify(piece).slice(1, -1)));
+    expect(await pieces('select 1 where false', { mode: 'embedded' })).toEqual(['[]']);
+  });
+
+  it('counts maxBytes on the plain text', async () => {
+    const bytes = Buffer.byteLength((await pieces(sql)).join(''));
+    expect((await pieces(sql, { mode: 'embedded', maxBytes: bytes })).length).toBeGreaterThan(1);
+    await expect(pieces(sql, { mode: 'embedded', maxBytes: bytes - 1 })).rejects.toThrow(ResultTooLargeError);
+  });
+});

@@ -31,7 +31,10 @@ describe('result cache (persist)', () => {
   it('answers a repeated persist request from the cache, on disk', async () => {
     const first = await value({ persist: true });
     expect(await value({ persist: true })).toBe(first);
-    expect(readdirSync(cacheDir).some((file) => file.endsWith('.duckwire-cache'))).toBe(true);
+    // The entry is written to disk in the background, after the reply: wait for the file.
+    const stored = () => readdirSync(cacheDir).some((file) => file.endsWith('.duckwire-cache'));
+    for (let tries = 0; tries < 200 && !stored(); tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stored()).toBe(true);
   });
 
   it('never answers a request without persist from the cache', async () => {

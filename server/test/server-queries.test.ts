@@ -68,7 +68,8 @@ describe('queries', () => {
       const sql = "select case when range = 150000 then error('boom') else range end as x from range(300000)";
       const reply = await client.query(type, sql);
       expect(reply).toMatchObject({ type: 'error', code: 'query_failed' });
-      expect(client.replies.some((r) => r.kind === 'arrow' && 'queryId' in r && r.queryId === reply.queryId)).toBe(false);
+      const queryId = 'queryId' in reply ? reply.queryId : undefined;
+      expect(client.replies.some((r) => r.kind === 'arrow' && r.queryId === queryId)).toBe(false);
     },
   );
 

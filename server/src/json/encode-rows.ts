@@ -1,7 +1,8 @@
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { ResultTooLargeError } from '../errors.js';
 import { uniqueColumnNames } from './column-names.js';
-import { type JsonVectorEncoder, jsonVectorEncoderForType } from './vector-encoders.js';
+import { type ColumnWriter, jsonColumnWriterForType, type RowWriter } from './column-writers.js';
+import { JsonOut, type JsonTextMode } from './json-out.js';
 import { assertStreamCompleted } from '../database/stream-end.js';
 
 /** Options of {@link encodeJsonRows}. */
@@ -10,38 +11,74 @@ export interface JsonEncodeOptions {
   readonly maxRows?: number;
   /** Fail with a ResultTooLargeError once the JSON text would exceed this many UTF-8 bytes. */
   readonly maxBytes?: number;
+  /**
+   * `plain` (the default): the pieces are the JSON text. `embedded`: each piece is that text
+   * escaped as the body of a JSON string literal — exactly `JSON.stringify(piece).slice(1, -1)`
+   * of the plain piece — for putting the rows inside a string of a JSON message without a second
+   * pass. The limits count the plain text's bytes either way.
+   */
+  readonly mode?: JsonTextMode;
 }
 
-/** How to write one row: the key text of each column (with its separator) and its encoder. */
+/** How to write one row: the bytes of each column's key (with its separator) and its writer. */
 interface RowPlan {
-  readonly keys: readonly string[];
-  readonly encoders: readonly JsonVectorEncoder[];
+  readonly out: JsonOut;
+  readonly keys: readonly Uint8Array[];
+  readonly writers: readonly ColumnWriter[];
+  /** False when a key has characters beyond ASCII. */
+  readonly keysAscii: boolean;
+  /** The bytes that escaping (embedded mode) adds to the keys of one row. */
+  readonly keysExtra: number;
 }
 
-function planRows(result: DuckDBResult): RowPlan {
+function planRows(result: DuckDBResult, mode: JsonTextMode): RowPlan {
+  const out = new JsonOut(mode);
   const names = uniqueColumnNames(result.columnNames());
   const types = result.columnTypes();
+  const plainKeys = names.map((name, i) => `${i > 0 ? ',' : ''}${JSON.stringify(name)}:`);
+  const keys = plainKeys.map((key) => Buffer.from(out.escapeText(key), 'utf8'));
+  out.slack = Math.max(0, ...keys.map((key) => key.length)) + 2;
   return {
-    keys: names.map((name, i) => `${i > 0 ? ',' : ''}${JSON.stringify(name)}:`),
-    encoders: types.map((type, i) => jsonVectorEncoderForType(type, names[i]!)),
+    out,
+    keys,
+    writers: types.map((type, i) => jsonColumnWriterForType(type, names[i]!, out)),
+    keysAscii: keys.every((key) => key.every((b) => b < 0x80)),
+    keysExtra: keys.reduce((sum, key, i) => sum + key.length - Buffer.byteLength(plainKeys[i]!, 'utf8'), 0),
   };
 }
 
-/** The rows of one chunk as JSON objects separated by commas (no brackets). */
-function encodeChunk(plan: RowPlan, chunk: DuckDBDataChunk): string {
-  const { keys, encoders } = plan;
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+/** Writes the rows of one chunk as JSON objects separated by commas (no brackets) to `plan.out`. */
+function encodeChunk(plan: RowPlan, chunk: DuckDBDataChunk): void {
+  const { out, keys, writers } = plan;
   const columnCount = keys.length;
-  const vectors = Array.from({ length: columnCount }, (_, i) => chunk.getColumnVector(i));
   const rowCount = chunk.rowCount;
-  const rows: string[] = new Array(rowCount);
+  const rowWriters: RowWriter[] = writers.map((writer, i) => writer(chunk, i, rowCount));
+  if (!plan.keysAscii) out.ascii = false;
+  out.extra += plan.keysExtra * rowCount;
+  // `out.slack` covers a key and the punctuation around it: after each value written (every
+  // writer ensures room for what it writes, plus the slack) they need no check of their own.
   for (let row = 0; row < rowCount; row++) {
-    let text = '{';
+    out.ensure(0);
+    let buf = out.buf;
+    let p = out.pos;
+    if (row > 0) buf[p++] = COMMA;
+    buf[p++] = OPEN_BRACE;
     for (let col = 0; col < columnCount; col++) {
-      text += keys[col]! + encoders[col]!(vectors[col]!, row);
+      const key = keys[col]!;
+      for (let i = 0; i < key.length; i++) buf[p++] = key[i]!;
+      out.pos = p;
+      rowWriters[col]!(row);
+      buf = out.buf;
+      p = out.pos;
     }
-    rows[row] = `${text}}`;
+    buf[p++] = CLOSE_BRACE;
+    out.pos = p;
   }
-  return rows.join(',');
 }
 
 /**
@@ -80,13 +117,14 @@ export async function* encodeJsonRows(
 ): AsyncGenerator<string, void, undefined> {
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  const plan = planRows(result);
+  const plan = planRows(result, options.mode ?? 'plain');
+  const { out } = plan;
   let rows = 0;
   let bytes = 0;
   let first = true;
 
-  const account = (piece: string): void => {
-    bytes += Buffer.byteLength(piece, 'utf8');
+  const account = (pieceBytes: number): void => {
+    bytes += pieceBytes;
     if (bytes > maxBytes) {
       throw new ResultTooLargeError(`result is larger than the limit of ${maxBytes} bytes of JSON`);
     }
@@ -106,13 +144,15 @@ export async function* encodeJsonRows(
         throw new ResultTooLargeError(`result has more than the limit of ${maxRows} rows`);
       }
       pending = fetchNext(result);
-      const piece = (first ? '[' : ',') + encodeChunk(plan, chunk);
+      out.byte(first ? OPEN_BRACKET : COMMA);
       first = false;
-      account(piece);
-      yield piece;
+      encodeChunk(plan, chunk);
+      const piece = out.take();
+      account(piece.plainBytes);
+      yield piece.text;
     }
     const tail = first ? '[]' : ']';
-    account(tail);
+    account(tail.length);
     yield tail;
   } finally {
     if (pending)

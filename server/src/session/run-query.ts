@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import { ResultReturnType, StatementType } from '@duckdb/node-api';
 import { type ArrowQuery, type ExecQuery, type JsonQuery, encodeFrameHead } from '@duckwire/protocol';
-import { arrowAbortTail, encodeArrowStream } from '../arrow/encode-result.js';
+import { arrowAbortTail, encodeArrowStream, releaseArrowPiece } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
 import {
   isRetrySafe,
@@ -136,7 +136,7 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
     // {"type":"json","queryId":…,"data":"<the rows' JSON text, escaped>"} — streamed piece by piece.
     await writer.sendStreamed(
       `{"type":"json","queryId":${JSON.stringify(task.queryId)},"data":"`,
-      jsonStringBody(encodeJsonRows(result, limitsOf(context, query))),
+      jsonStringBody(encodeJsonRows(result, { ...limitsOf(context, query), mode: 'embedded' })),
       { isCancelled: () => task.cancelled, cancelledError: () => task.outcome(undefined), abortTail: JSON_ABORT_TAIL },
     );
     return;
@@ -148,7 +148,12 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
   await writer.sendStreamed(
     encodeFrameHead({ type: 'arrow', queryId: task.queryId }),
     encodeArrowStream(result, limitsOf(context, query)),
-    { isCancelled: () => task.cancelled, cancelledError: () => task.outcome(undefined), abortTail: ABORT_TAIL },
+    {
+      isCancelled: () => task.cancelled,
+      cancelledError: () => task.outcome(undefined),
+      abortTail: ABORT_TAIL,
+      onSent: releaseArrowPiece,
+    },
   );
 }
 
@@ -180,9 +185,9 @@ async function answerFromCache(
   }
 }
 
-/** The pieces of `data`'s string literal body (escaped), then the closing `"}` of the message. */
-async function* jsonStringBody(rows: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
-  for await (const piece of rows) yield JSON.stringify(piece).slice(1, -1);
+/** The pieces of `data`'s string literal body (already escaped by the encoder), then the closing `"}` of the message. */
+async function* jsonStringBody(escapedRows: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
+  yield* escapedRows;
   yield '"}';
 }
 

@@ -5,10 +5,12 @@ import {
   type DuckDBType,
   DuckDBVector,
 } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import type { Table } from 'apache-arrow';
 import { UploadError, WireError } from '../errors.js';
 import { parseQualifiedName, quoteIdentifier, quoteQualifiedName } from '../sql/identifiers.js';
 import { arrowColumnMapping, type ColumnMapping, checkNames, type ValueReader } from './arrow-columns.js';
+import { arrowBulkWriter, type ChunkWriter } from './chunk-writers.js';
 import { decodeArrowIpc } from './decode-ipc.js';
 
 /** Data chunks appended between two yields to the event loop (~64k rows). */
@@ -97,13 +99,19 @@ async function appendRows(
   const appender = await openAppender(connection, parts);
   try {
     const types: DuckDBType[] = columns.map((_, i) => appender.columnType(i));
+    const logicalTypes = types.map((type) => type.toLogicalType().logical_type);
+    const bulkWriters = table.schema.fields.map((field) => arrowBulkWriter(field.type));
     const chunkSize = DuckDBVector.standardSize();
     let chunksSinceYield = 0;
     for (const batch of table.batches) {
-      const readers: ValueReader[] = columns.map((column, i) => column.reader(batch.data.children[i]!));
+      const writers: ColumnFill[] = columns.map((column, i) => {
+        const data = batch.data.children[i]!;
+        const bulk = bulkWriters[i]?.(data);
+        return bulk ? { bulk } : { read: column.reader(data) };
+      });
       for (let start = 0; start < batch.numRows; start += chunkSize) {
         const rowCount = Math.min(chunkSize, batch.numRows - start);
-        appender.appendDataChunk(fillChunk(types, readers, start, rowCount));
+        appender.appendDataChunk(fillChunk(logicalTypes, writers, start, rowCount));
         if (++chunksSinceYield === CHUNKS_PER_YIELD) {
           chunksSinceYield = 0;
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -129,12 +137,28 @@ async function appendRows(
   }
 }
 
-function fillChunk(types: DuckDBType[], readers: readonly ValueReader[], start: number, rowCount: number) {
-  const chunk = DuckDBDataChunk.create(types, rowCount);
-  for (let c = 0; c < readers.length; c++) {
+/**
+ * How a column's rows get into a chunk: a bulk writer (fixed-width values copied, strings handed
+ * over as bytes; see {@link arrowBulkWriter}) or, for everything else, a reader of DuckDB values.
+ */
+type ColumnFill = { readonly bulk: ChunkWriter; readonly read?: undefined } | { readonly bulk?: undefined; readonly read: ValueReader };
+
+function fillChunk(
+  logicalTypes: readonly duckdb.LogicalType[],
+  writers: readonly ColumnFill[],
+  start: number,
+  rowCount: number,
+) {
+  const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(logicalTypes));
+  chunk.rowCount = rowCount;
+  for (let c = 0; c < writers.length; c++) {
+    const { bulk, read } = writers[c]!;
+    if (bulk) {
+      bulk(duckdb.data_chunk_get_vector(chunk.chunk, c), start, rowCount);
+      continue;
+    }
     const vector = chunk.getColumnVector(c);
-    const read = readers[c]!;
-    for (let row = 0; row < rowCount; row++) vector.setItem(row, read(start + row));
+    for (let row = 0; row < rowCount; row++) vector.setItem(row, read!(start + row));
     vector.flush();
   }
   return chunk;

@@ -3,7 +3,7 @@ import { Schema } from 'apache-arrow';
 import { BatchBody } from './body-sink.js';
 import { type ColumnPlan, type DictionaryPlan, planColumn } from './column-plan.js';
 import { chunkVector, type RawDataChunk } from './duckdb-vector.js';
-import { encodeBatchMessage } from './ipc-message.js';
+import { encodeBatchMessage, type MessageAllocator } from './ipc-message.js';
 
 /**
  * Encodes the record batches of one result: DuckDB chunks are appended one by one (their data
@@ -56,11 +56,14 @@ export class BatchEncoder {
     this.rows += rowCount;
   }
 
-  /** The record batch message of the rows appended so far; starts a new batch. */
-  flush(): Uint8Array {
+  /**
+   * The record batch message of the rows appended so far, written into `allocate(size)` (a fresh
+   * buffer by default); starts a new batch.
+   */
+  flush(allocate?: MessageAllocator): Uint8Array {
     const body = new BatchBody();
     for (const column of this.columns) column.encoder.flush(body);
-    const message = encodeBatchMessage(this.rows, body);
+    const message = encodeBatchMessage(this.rows, body, undefined, allocate);
     this.rows = 0;
     return message;
   }

@@ -2,8 +2,12 @@ import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { ResultTooLargeError } from '../errors.js';
 import { abortTailBytes } from './abort-tail.js';
 import { BatchEncoder } from './batch-encoder.js';
+import { arrowBufferPool, type BufferPool } from './buffer-pool.js';
+
+export { releaseArrowPiece } from './buffer-pool.js';
 import { encodeDictionaryMessage } from './dictionary-message.js';
 import { endOfStreamMarker } from './ipc-message.js';
+import { noteChunkBytesRead } from './native-memory.js';
 import { resultShape } from './result-shape.js';
 import { encodeSchemaMessage } from './schema-message.js';
 import { assertStreamCompleted } from '../database/stream-end.js';
@@ -19,6 +23,12 @@ export interface ArrowEncodeOptions {
    * it is). DuckDB's own export writes the session's `TimeZone` setting; default `UTC`.
    */
   readonly timeZone?: string;
+  /**
+   * Where record batch messages are written: a buffer of this pool is reused only once it was
+   * given back (`pool.give(piece)`, e.g. from `SocketWriter.sendStreamed`'s `onSent`), so a
+   * consumer that keeps the pieces need not care. Default: the shared {@link arrowBufferPool}.
+   */
+  readonly bufferPool?: BufferPool;
 }
 
 /** A record batch is sent once it holds this many rows (60 DuckDB chunks of 2048)… */
@@ -48,6 +58,8 @@ export async function* encodeArrowStream(
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const shape = resultShape(result, options.timeZone ?? 'UTC');
   const batches = new BatchEncoder(shape.names, shape.types, options.timeZone ?? 'UTC');
+  const pool = options.bufferPool ?? arrowBufferPool;
+  const allocate = (size: number) => pool.take(size);
 
   let sentBytes = 0;
   let sentRows = 0;
@@ -78,15 +90,18 @@ export async function* encodeArrowStream(
       if (sentRows > maxRows) {
         throw new ResultTooLargeError(`The result exceeds the limit of ${maxRows} rows`);
       }
+      const bytesBefore = batches.byteLength;
       batches.append(chunk.chunk, rowCount);
-      if (batches.rowCount >= BATCH_TARGET_ROWS || batches.byteLength >= BATCH_TARGET_BYTES) {
-        const message = batches.flush();
+      const bytes = batches.byteLength;
+      noteChunkBytesRead(bytes - bytesBefore);
+      if (batches.rowCount >= BATCH_TARGET_ROWS || bytes >= BATCH_TARGET_BYTES) {
+        const message = batches.flush(allocate);
         checkBytes(message.byteLength);
         yield message;
       }
     }
     if (batches.rowCount > 0) {
-      const message = batches.flush();
+      const message = batches.flush(allocate);
       checkBytes(message.byteLength);
       yield message;
     }

@@ -30,13 +30,24 @@ export function frameMessage(metadata: Uint8Array, body: Uint8Array = new Uint8A
   return out;
 }
 
+/** Gives `size` bytes to write a message into (8-byte aligned; content unspecified). */
+export type MessageAllocator = (size: number) => Uint8Array;
+
+const allocateZeroed: MessageAllocator = (size) => new Uint8Array(size);
+
 /**
  * Encodes a record batch (or, with `dictionaryId`, a dictionary batch) of `length` rows as one
  * complete encapsulated IPC message: the flatbuffer metadata is written by hand (a fixed layout
  * of the Message, DictionaryBatch and RecordBatch tables of Message.fbs), then the body buffers
- * are copied once into place, each at an 8-byte aligned offset.
+ * are copied once into place, each at an 8-byte aligned offset. The message is written into
+ * `allocate(size)` (a fresh buffer by default); every byte of it is written, padding included.
  */
-export function encodeBatchMessage(length: number, body: BatchBody, dictionaryId?: number): Uint8Array {
+export function encodeBatchMessage(
+  length: number,
+  body: BatchBody,
+  dictionaryId?: number,
+  allocate: MessageAllocator = allocateZeroed,
+): Uint8Array {
   const nodeCount = body.nodes.length / 2;
   const bufferCount = body.buffers.length;
 
@@ -60,8 +71,10 @@ export function encodeBatchMessage(length: number, body: BatchBody, dictionaryId
   const metadataSize = buffersVector + 4 + bufferCount * 16;
   const metaLength = align8(metadataSize + 8) - 8;
 
-  const out = new Uint8Array(8 + metaLength + bodyLength);
-  const view = new DataView(out.buffer);
+  const out = allocate(8 + metaLength + bodyLength);
+  // The metadata is written field by field: clear what no field covers (unused vtable slots, padding).
+  out.fill(0, 0, 8 + metaLength);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, CONTINUATION, true);
   view.setInt32(4, metaLength, true);
 
@@ -109,7 +122,7 @@ export function encodeBatchMessage(length: number, body: BatchBody, dictionaryId
     setI64(view, m + buffersVector + 12 + i * 16, bufferLengths[i]);
   }
 
-  // Body.
+  // Body, with zeroed padding after each buffer.
   const bodyStart = 8 + metaLength;
   for (let i = 0; i < bufferCount; i++) {
     let at = bodyStart + bufferOffsets[i];
@@ -117,6 +130,7 @@ export function encodeBatchMessage(length: number, body: BatchBody, dictionaryId
       out.set(part, at);
       at += part.byteLength;
     }
+    out.fill(0, at, bodyStart + align8(bufferOffsets[i] + bufferLengths[i]));
   }
   return out;
 }

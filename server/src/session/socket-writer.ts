@@ -26,6 +26,13 @@ export interface StreamOptions<P extends MessagePiece> {
   readonly cancelledError: () => unknown;
   /** What ends an aborted message so that no reader takes it for a complete one. */
   readonly abortTail: P;
+  /**
+   * Called once for every piece (the head included) when the writer is done with it: its bytes
+   * were handed to the operating system (the socket's write called back, successfully or not),
+   * copied into a joined message, or dropped unsent. From then on the piece's memory may be
+   * reused, e.g. given back to the pool it came from.
+   */
+  readonly onSent?: (piece: P) => void;
 }
 
 const sizeOf = (piece: MessagePiece) => (typeof piece === 'string' ? piece.length : piece.byteLength);
@@ -35,6 +42,8 @@ const join = (pieces: readonly MessagePiece[]): MessagePiece => {
   if (typeof pieces[0] === 'string') return pieces.join('');
   return Buffer.concat(pieces as Uint8Array[]);
 };
+
+type SentCallback = (error?: Error) => void;
 
 /**
  * Writes one socket's outgoing messages in order. A large result is sent as fragments of one
@@ -67,17 +76,21 @@ export class SocketWriter {
     this.#send(parts.length === 1 ? parts[0] : Buffer.concat(parts), true);
   }
 
-  #send(data: string | Uint8Array, binary: boolean): void {
+  /** Sends (now or after the streamed message being written); `sent` is called once the writer is done with `data`. */
+  #send(data: string | Uint8Array, binary: boolean, sent?: SentCallback): void {
     if (this.#holders === 0) {
-      this.#write(data, binary);
+      this.#write(data, binary, sent);
       return;
     }
-    void this.#withLock(async () => this.#write(data, binary));
+    void this.#withLock(async () => this.#write(data, binary, sent));
   }
 
-  #write(data: string | Uint8Array, binary: boolean): void {
-    if (!this.open) return;
-    this.#ws.send(data, { binary });
+  #write(data: string | Uint8Array, binary: boolean, sent?: SentCallback): void {
+    if (!this.open) {
+      sent?.(new SocketClosedError());
+      return;
+    }
+    this.#ws.send(data, { binary }, sent);
     if (this.#ws.bufferedAmount > HIGH_WATER_BYTES) this.#pauseReading();
   }
 
@@ -127,6 +140,8 @@ export class SocketWriter {
     options: StreamOptions<P>,
   ): Promise<void> {
     const binary = typeof head !== 'string';
+    const onSent = options.onSent as ((piece: MessagePiece) => void) | undefined;
+    // Pieces not handed on yet: still ours (the writer's) to send, join or drop.
     const held: MessagePiece[] = [head];
     let heldSize = sizeOf(head);
     let release: (() => void) | undefined;
@@ -144,22 +159,43 @@ export class SocketWriter {
           while (held.length > 1) {
             const piece = held.shift()!;
             heldSize -= sizeOf(piece);
-            await this.#fragment(piece, binary, false);
+            await this.#fragment(piece, binary, false, onSent);
           }
         }
       }
+      const last = this.#takeJoined(held, onSent);
+      const lastPiece = last.piece;
+      const sent: SentCallback | undefined =
+        onSent && lastPiece !== undefined ? () => onSent(lastPiece) : undefined;
       if (!release) {
-        this.#send(join(held), binary);
+        this.#send(last.data, binary, sent);
         return;
       }
-      await this.#fragment(join(held), binary, true);
+      await this.#fragment(last.data, binary, true, undefined, sent);
     } catch (error) {
       await iterator.return?.();
       if (release && this.open) this.#ws.send(options.abortTail, { binary, fin: true });
       throw error;
     } finally {
+      // Pieces never handed on (an error or a cancellation came first) are done with too.
+      if (onSent) for (const piece of held.splice(0)) onSent(piece);
       release?.();
     }
+  }
+
+  /**
+   * Empties `held` into the data of one send: the single piece itself (returned as `piece`, to
+   * report once sent), or a copy joining them all (each piece reported done at once).
+   */
+  #takeJoined(
+    held: MessagePiece[],
+    onSent: ((piece: MessagePiece) => void) | undefined,
+  ): { readonly data: MessagePiece; readonly piece: MessagePiece | undefined } {
+    const pieces = held.splice(0);
+    const data = join(pieces);
+    if (pieces.length === 1) return { data, piece: pieces[0] };
+    if (onSent) for (const piece of pieces) onSent(piece);
+    return { data, piece: undefined };
   }
 
   /** Take the socket for one streamed message; resolves to the function that gives it back. */
@@ -174,15 +210,31 @@ export class SocketWriter {
     });
   }
 
-  /** Send one fragment; when the socket's buffer is above the bound, wait until this fragment is flushed. */
-  #fragment(piece: MessagePiece, binary: boolean, fin: boolean): Promise<void> {
-    if (!this.open) return Promise.reject(new SocketClosedError());
+  /**
+   * Send one fragment; when the socket's buffer is above the bound, wait until this fragment is
+   * flushed. `onSent(piece)` (or `sent`) is called once the socket is done with the piece.
+   */
+  #fragment(
+    piece: MessagePiece,
+    binary: boolean,
+    fin: boolean,
+    onSent?: (piece: MessagePiece) => void,
+    sent: SentCallback | undefined = onSent && (() => onSent(piece)),
+  ): Promise<void> {
+    if (!this.open) {
+      sent?.(new SocketClosedError());
+      return Promise.reject(new SocketClosedError());
+    }
     if (this.#ws.bufferedAmount + sizeOf(piece) <= HIGH_WATER_BYTES) {
-      this.#ws.send(piece, { binary, fin });
+      this.#ws.send(piece, { binary, fin }, sent);
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      this.#ws.send(piece, { binary, fin }, (error) => (error ? reject(new SocketClosedError()) : resolve()));
+      this.#ws.send(piece, { binary, fin }, (error) => {
+        sent?.(error);
+        if (error) reject(new SocketClosedError());
+        else resolve();
+      });
     });
   }
 }

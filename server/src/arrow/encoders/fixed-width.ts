@@ -1,5 +1,6 @@
 import type { BodySink } from '../body-sink.js';
 import { type RawVector, readVectorData, readVectorValidity } from '../duckdb-vector.js';
+import { GrowableBytes } from '../growable.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';
 
@@ -10,12 +11,13 @@ import { type ColumnEncoder, rowCount } from './column-encoder.js';
 export type ValueConverter = (input: Uint8Array, count: number) => Uint8Array;
 
 /**
- * Encodes a fixed-width column: validity bitmap plus values buffer. Without conversion, each
- * chunk's copy of DuckDB's vector memory becomes a part of the values buffer as is.
+ * Encodes a fixed-width column: validity bitmap plus values buffer. Each chunk's values are copied
+ * into one buffer reused from batch to batch, so that the chunk's own copy (from the bindings)
+ * can go at once.
  */
 export class FixedWidthEncoder implements ColumnEncoder {
   private readonly validity = new ValidityBuilder();
-  private parts: Uint8Array[] = [];
+  private readonly values = new GrowableBytes(0);
   private bytes = 0;
 
   /**
@@ -39,7 +41,7 @@ export class FixedWidthEncoder implements ColumnEncoder {
     let data = readVectorData(vector, size * width);
     if (sel !== null) data = gather(data, width, sel);
     if (this.convert) data = this.convert(data, count);
-    this.parts.push(data);
+    this.values.reserve(this.bytes + data.byteLength).set(data, this.bytes);
     this.bytes += data.byteLength;
   }
 
@@ -48,8 +50,7 @@ export class FixedWidthEncoder implements ColumnEncoder {
     const { nullCount, bitmap } = this.validity.take();
     sink.node(length, nullCount);
     sink.buffer(bitmap);
-    sink.buffer(...this.parts);
-    this.parts = [];
+    sink.buffer(this.values.bytes.subarray(0, this.bytes));
     this.bytes = 0;
   }
 }

@@ -1,7 +1,7 @@
 import { ResultTooLargeError } from '../../errors.js';
 import type { BodySink } from '../body-sink.js';
 import { type RawVector, readPointedBytes, readVectorData, readVectorValidity } from '../duckdb-vector.js';
-import { GrowableInt32 } from '../growable.js';
+import { GrowableBytes, GrowableInt32 } from '../growable.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';
 
@@ -20,7 +20,8 @@ const MAX_OFFSET = 0x7fffffff;
 export class StringEncoder implements ColumnEncoder {
   private readonly validity = new ValidityBuilder();
   private readonly offsets = new GrowableInt32(1025);
-  private parts: Uint8Array[] = [];
+  /** The string bytes of the batch, in a buffer reused from batch to batch. */
+  private readonly data = new GrowableBytes(0);
   private length = 0;
   private dataBytes = 0;
 
@@ -52,8 +53,8 @@ export class StringEncoder implements ColumnEncoder {
     if (total === 0) return;
 
     // Pass 2: bytes.
-    const data = new Uint8Array(total);
-    let at = 0;
+    const data = this.data.reserve(this.dataBytes + total);
+    let at = this.dataBytes;
     let runStruct = 0;
     let runAddress = 0;
     let runLength = 0;
@@ -89,7 +90,6 @@ export class StringEncoder implements ColumnEncoder {
     if (runLength > 0) {
       data.set(readPointedBytes(structs.buffer, structs.byteOffset + runStruct + 8, runLength), runAt);
     }
-    this.parts.push(data);
     this.dataBytes += total;
   }
 
@@ -99,8 +99,7 @@ export class StringEncoder implements ColumnEncoder {
     sink.node(length, nullCount);
     sink.buffer(bitmap);
     sink.buffer(length === 0 ? new Uint8Array(0) : this.offsets.bytesOf(length + 1));
-    sink.buffer(...this.parts);
-    this.parts = [];
+    sink.buffer(this.data.bytes.subarray(0, this.dataBytes));
     this.length = 0;
     this.dataBytes = 0;
   }

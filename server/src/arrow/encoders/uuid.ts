@@ -1,6 +1,6 @@
 import type { BodySink } from '../body-sink.js';
 import { type RawVector, readVectorData, readVectorValidity } from '../duckdb-vector.js';
-import { GrowableInt32 } from '../growable.js';
+import { GrowableBytes, GrowableInt32 } from '../growable.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';
 
@@ -14,7 +14,8 @@ const HEX = new TextEncoder().encode('0123456789abcdef');
 export class UuidEncoder implements ColumnEncoder {
   private readonly validity = new ValidityBuilder();
   private readonly offsets = new GrowableInt32(1025);
-  private parts: Uint8Array[] = [];
+  /** The text of the batch, in a buffer reused from batch to batch. */
+  private readonly text = new GrowableBytes(0);
   private length = 0;
   private dataBytes = 0;
 
@@ -29,8 +30,8 @@ export class UuidEncoder implements ColumnEncoder {
     this.validity.append(mask, size, sel);
     const words = new Uint32Array(readVectorData(vector, size * 16).buffer, 0, size * 4);
     const offsets = this.offsets.reserve(this.length + count + 1);
-    const data = new Uint8Array(count * UUID_TEXT);
-    let at = 0;
+    const data = this.text.reserve(this.dataBytes + count * UUID_TEXT);
+    let at = this.dataBytes;
     for (let i = 0; i < count; i++) {
       const row = sel === null ? i : sel[i];
       if (mask === null || (mask[row >> 3] & (1 << (row & 7))) !== 0) {
@@ -40,11 +41,10 @@ export class UuidEncoder implements ColumnEncoder {
         at = writeHex32(data, at, words[row * 4 + 1], 0, 4);
         at = writeHex32(data, at, words[row * 4], 0, 0);
       }
-      offsets[this.length + i + 1] = this.dataBytes + at;
+      offsets[this.length + i + 1] = at;
     }
     this.length += count;
-    this.parts.push(data.subarray(0, at));
-    this.dataBytes += at;
+    this.dataBytes = at;
   }
 
   flush(sink: BodySink): void {
@@ -53,8 +53,7 @@ export class UuidEncoder implements ColumnEncoder {
     sink.node(length, nullCount);
     sink.buffer(bitmap);
     sink.buffer(length === 0 ? new Uint8Array(0) : this.offsets.bytesOf(length + 1));
-    sink.buffer(...this.parts);
-    this.parts = [];
+    sink.buffer(this.text.bytes.subarray(0, this.dataBytes));
     this.length = 0;
     this.dataBytes = 0;
   }

@@ -1,26 +1,15 @@
 // Recycled output buffers: the pool itself, record batches written into reused (dirty) buffers,
 // and SocketWriter's onSent hook that gives a piece back only once the socket is done with it.
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import type { WebSocket } from 'ws';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { BufferPool } from '../src/arrow/buffer-pool.js';
 import { encodeArrowStream } from '../src/arrow/encode-result.js';
 import { SocketWriter } from '../src/session/socket-writer.js';
 import { concatBytes } from './arrow-helpers.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+const db = useDuckDB();
 
 const MiB = 1024 * 1024;
 
@@ -61,7 +50,7 @@ test('batches written into reused buffers full of garbage are byte for byte the 
   const sql = `select range::INTEGER a, (range * 1.5)::DOUBLE b, if(range % 7 = 0, null, range::VARCHAR || 'xxxxxxxxxxxxxxxx') s,
     range % 3 = 0 c from range(300000)`;
   const fresh: Uint8Array[] = [];
-  for await (const piece of encodeArrowStream(await connection.stream(sql), { bufferPool: new BufferPool() })) {
+  for await (const piece of encodeArrowStream(await db.connection.stream(sql), { bufferPool: new BufferPool() })) {
     fresh.push(piece.slice());
   }
   // A pool whose free buffers are filled with 0xAB before every reuse.
@@ -69,7 +58,7 @@ test('batches written into reused buffers full of garbage are byte for byte the 
   const dirty: Uint8Array[] = [];
   for (let round = 0; round < 2; round++) {
     dirty.length = 0;
-    for await (const piece of encodeArrowStream(await connection.stream(sql), { bufferPool: pool })) {
+    for await (const piece of encodeArrowStream(await db.connection.stream(sql), { bufferPool: pool })) {
       dirty.push(piece.slice());
       const before = pool.freeBytes;
       pool.give(piece);

@@ -1,21 +1,10 @@
 // Joining DuckDB chunks into record batches: odd chunk sizes (validity bits shifted across
 // bytes), NULLs at varied positions, long strings read in runs, all-NULL and no-NULL chunks.
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { bothWays } from './arrow-helpers.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+const db = useDuckDB();
 
 const columns = `
   case when hash(i) % 5 = 0 then null else i::INTEGER end int_col,
@@ -25,7 +14,7 @@ const columns = `
   case when i % 11 = 0 then null else [i, null] end list_col`;
 
 test.each([1, 7, 9, 2047, 2048, 2049, 4097, 10000])('%i rows with NULLs at varied positions', async (rows) => {
-  const { table, expected, actual } = await bothWays(connection, `select ${columns} from range(${rows}) t(i)`);
+  const { table, expected, actual } = await bothWays(db.connection, `select ${columns} from range(${rows}) t(i)`);
   expect(table.numRows).toBe(rows);
   expect(actual).toEqual(expected);
 });
@@ -33,7 +22,7 @@ test.each([1, 7, 9, 2047, 2048, 2049, 4097, 10000])('%i rows with NULLs at varie
 test('filtered results (chunks of sizes that are not multiples of 8)', async () => {
   // Each 2048-row input chunk keeps a varying, odd number of rows.
   const sql = `select ${columns} from range(30000) t(i) where hash(i) % 7 <> 3 and i % 13 <> 5`;
-  const { expected, actual } = await bothWays(connection, sql);
+  const { expected, actual } = await bothWays(db.connection, sql);
   expect(actual).toEqual(expected);
 });
 
@@ -41,7 +30,7 @@ test('chunks with no NULL, chunks with only NULLs, and the mix, in one batch', a
   const sql = `select case when i >= 2048 and i < 4096 then null when i >= 6000 and i % 2 = 0 then null else i end v,
       case when i < 4096 then null else 'x' || i end s
     from range(9000) t(i)`;
-  const { table, expected, actual } = await bothWays(connection, sql);
+  const { table, expected, actual } = await bothWays(db.connection, sql);
   expect(actual).toEqual(expected);
   expect(table.getChild('v')!.nullCount).toBe(2048 + 1500);
   expect(table.getChild('s')!.nullCount).toBe(4096);
@@ -50,14 +39,14 @@ test('chunks with no NULL, chunks with only NULLs, and the mix, in one batch', a
 test('long strings that lie back to back, with inline and empty strings between them', async () => {
   const sql = `select case i % 5 when 0 then '' when 1 then 'tiny' else repeat(chr(65 + (i % 26)::int), 13 + i % 50) || i end s
     from range(12000) t(i)`;
-  const { expected, actual } = await bothWays(connection, sql);
+  const { expected, actual } = await bothWays(db.connection, sql);
   expect(actual).toEqual(expected);
 });
 
 test('strings from a table (heap layout of stored data)', async () => {
-  await connection.run(
+  await db.connection.run(
     `create or replace table words as select i, case when i % 9 = 0 then null else 'stored string number ' || i || repeat('!', i % 7) end w from range(7000) t(i)`,
   );
-  const { expected, actual } = await bothWays(connection, 'select w from words order by i desc');
+  const { expected, actual } = await bothWays(db.connection, 'select w from words order by i desc');
   expect(actual).toEqual(expected);
 });

@@ -1,21 +1,11 @@
 // Nested types: LIST, ARRAY, STRUCT, MAP, UNION and their combinations, with NULLs at every
 // level, decoded by apache-arrow and compared with DuckDB's own values.
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { bothWays } from './arrow-helpers.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
+const db = useDuckDB(async (connection) => {
   await connection.run(`create type mood as enum ('sad', 'ok', 'happy')`);
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
 });
 
 /** `expr` of row number i, NULL when i % 11 = 5; over 2500 rows (two chunks). */
@@ -115,14 +105,14 @@ const cases: ReadonlyArray<readonly [string, string, string]> = [
 ];
 
 test.each(cases)('%s', async (_label, sql, arrowType) => {
-  const { table, expected, actual } = await bothWays(connection, sql);
+  const { table, expected, actual } = await bothWays(db.connection, sql);
   expect(String(table.schema.fields[0].type)).toBe(arrowType);
   expect(actual).toEqual(expected);
   expect(actual.some((row) => row[0] === null)).toBe(true);
 });
 
 test('MAP fields are named and flagged like DuckDB exports them (entries and key non-nullable)', async () => {
-  const { table } = await bothWays(connection, `select map(['a'], [1]) m`);
+  const { table } = await bothWays(db.connection, `select map(['a'], [1]) m`);
   const entries = table.schema.fields[0].type.children[0];
   expect(entries.name).toBe('entries');
   expect(entries.nullable).toBe(false);
@@ -133,7 +123,7 @@ test('MAP fields are named and flagged like DuckDB exports them (entries and key
 });
 
 test('LIST child is named "l" and ARRAY child unnamed (DuckDB export names)', async () => {
-  const { table } = await bothWays(connection, `select [1] l, [1]::INTEGER[1] a`);
+  const { table } = await bothWays(db.connection, `select [1] l, [1]::INTEGER[1] a`);
   expect(table.schema.fields[0].type.children[0].name).toBe('l');
   // apache-arrow writes an empty field name as an absent one, and reads it back as null.
   expect(['', null]).toContain(table.schema.fields[1].type.children[0].name);
@@ -141,7 +131,7 @@ test('LIST child is named "l" and ARRAY child unnamed (DuckDB export names)', as
 
 test('a NULL UNION decodes as NULL', async () => {
   const sql = `select * from (values (union_value(a := 1)::UNION(a INTEGER, b VARCHAR)), (NULL), (union_value(b := 'x')::UNION(a INTEGER, b VARCHAR))) t(u)`;
-  const { expected, actual } = await bothWays(connection, sql);
+  const { expected, actual } = await bothWays(db.connection, sql);
   expect(actual).toEqual(expected);
   expect(actual[1]).toEqual([null]);
 });
@@ -161,7 +151,7 @@ test.each([
 ])('filtered %s (non-contiguous list entries)', async (_label, expr) => {
   const sql = `select v from (select i, case when i % 13 = 4 then null else ${expr} end v from range(6000) t(i))
     where i % 3 <> 0 and i % 7 <> 2`;
-  const { expected, actual } = await bothWays(connection, sql);
+  const { expected, actual } = await bothWays(db.connection, sql);
   expect(actual.length).toBe(expected.length);
   expect(actual).toEqual(expected);
 });

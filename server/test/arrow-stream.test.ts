@@ -1,31 +1,21 @@
 // The IPC stream as a whole: schema first, batching, empty results, limits, errors, the abort
 // tail, and early exits.
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { arrowAbortTail, BATCH_TARGET_ROWS, encodeArrowStream } from '../src/arrow/encode-result.js';
 import { ResultTooLargeError, UnsupportedTypeError } from '../src/errors.js';
 import { bothWays, concatBytes, encodePieces } from './arrow-helpers.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
 const EOS = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0);
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
+const db = useDuckDB(async (connection) => {
   await connection.run(`create type mood as enum ('sad', 'ok', 'happy')`);
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
 });
 
 test('an empty result is a schema (with its dictionaries) and the end-of-stream marker', async () => {
   const sql = `select 1::INTEGER a, 'x' b, 'ok'::mood m, [1.5] l where false`;
-  const pieces = await encodePieces(connection, sql);
+  const pieces = await encodePieces(db.connection, sql);
   expect(pieces).toHaveLength(2);
   expect(pieces[1]).toEqual(EOS);
   const table = tableFromIPC(concatBytes(pieces));
@@ -39,7 +29,7 @@ test('an empty result is a schema (with its dictionaries) and the end-of-stream 
 });
 
 test('the schema is yielded before the first chunk is fetched', async () => {
-  const result = await connection.stream('select i from range(10) t(i)');
+  const result = await db.connection.stream('select i from range(10) t(i)');
   const fetch = vi.spyOn(result, 'fetchChunk');
   const stream = encodeArrowStream(result);
   const first = await stream.next();
@@ -55,7 +45,7 @@ test('the schema is yielded before the first chunk is fetched', async () => {
 test('a large result is cut into several record batches, one piece each', async () => {
   const rows = 2 * BATCH_TARGET_ROWS + 4321;
   const sql = `select i, case when i % 10 = 0 then null else 'v' || i end s from range(${rows}) t(i)`;
-  const pieces = await encodePieces(connection, sql);
+  const pieces = await encodePieces(db.connection, sql);
   expect(pieces).toHaveLength(1 + 3 + 1);
   const table = tableFromIPC(concatBytes(pieces));
   expect(table.batches.map((b) => b.numRows)).toEqual([BATCH_TARGET_ROWS, BATCH_TARGET_ROWS, 4321]);
@@ -70,7 +60,7 @@ test('a large result is cut into several record batches, one piece each', async 
 test('maxRows: the stream fails before any batch goes past the limit', async () => {
   const sql = `select i from range(${3 * BATCH_TARGET_ROWS}) t(i)`;
   const limit = BATCH_TARGET_ROWS + 100;
-  const result = await connection.stream(sql);
+  const result = await db.connection.stream(sql);
   const sent: Uint8Array[] = [];
   await expect(
     (async () => {
@@ -80,16 +70,16 @@ test('maxRows: the stream fails before any batch goes past the limit', async () 
   const partial = tableFromIPC(concatBytes([...sent, EOS]));
   expect(partial.numRows).toBeLessThanOrEqual(limit);
 
-  const exact = await encodePieces(connection, 'select i from range(5000) t(i)', { maxRows: 5000 });
+  const exact = await encodePieces(db.connection, 'select i from range(5000) t(i)', { maxRows: 5000 });
   expect(tableFromIPC(concatBytes(exact)).numRows).toBe(5000);
 });
 
 test('maxBytes: the stream fails before the piece that would go past the limit', async () => {
   const sql = `select i, 'some text ' || i s from range(${3 * BATCH_TARGET_ROWS}) t(i)`;
-  const all = await encodePieces(connection, sql);
+  const all = await encodePieces(db.connection, sql);
   const total = all.reduce((n, p) => n + p.byteLength, 0);
   const limit = all[0].byteLength + all[1].byteLength + 10;
-  const result = await connection.stream(sql);
+  const result = await db.connection.stream(sql);
   const sent: Uint8Array[] = [];
   const error = await (async () => {
     try {
@@ -100,12 +90,12 @@ test('maxBytes: the stream fails before the piece that would go past the limit',
   })();
   expect(error).toBeInstanceOf(ResultTooLargeError);
   expect(sent).toHaveLength(2);
-  const exact = await encodePieces(connection, sql, { maxBytes: total });
+  const exact = await encodePieces(db.connection, sql, { maxBytes: total });
   expect(exact.reduce((n, p) => n + p.byteLength, 0)).toBe(total);
 });
 
 test('a type with no faithful Arrow encoding fails with UnsupportedTypeError before any byte', async () => {
-  const result = await connection.stream(`select 1 a, 1::VARIANT v`);
+  const result = await db.connection.stream(`select 1 a, 1::VARIANT v`);
   const stream = encodeArrowStream(result);
   await expect(stream.next()).rejects.toBeInstanceOf(UnsupportedTypeError);
   await expect(stream.next()).resolves.toEqual({ done: true, value: undefined });
@@ -113,14 +103,14 @@ test('a type with no faithful Arrow encoding fails with UnsupportedTypeError bef
 
 test('an error raised by DuckDB before the first chunk propagates', async () => {
   const sql = `select case when i = 3000 then error('boom at 3000') else i end v from range(300000) t(i)`;
-  await expect(encodePieces(connection, sql)).rejects.toThrow(/boom at 3000/);
-  expect((await connection.runAndReadAll('select 42 x')).getRows()).toEqual([[42]]);
+  await expect(encodePieces(db.connection, sql)).rejects.toThrow(/boom at 3000/);
+  expect((await db.connection.runAndReadAll('select 42 x')).getRows()).toEqual([[42]]);
 });
 
 test('an error of fetchChunk in mid-stream propagates, after the batches already sent', async () => {
   // (node-bindings 1.5.6 does not reject fetch_chunk when a streaming query fails after its
   // first chunk: it returns an empty chunk. The rejection is injected to check the encoder's part.)
-  const result = await connection.stream(`select i from range(${3 * BATCH_TARGET_ROWS}) t(i)`);
+  const result = await db.connection.stream(`select i from range(${3 * BATCH_TARGET_ROWS}) t(i)`);
   const original = result.fetchChunk.bind(result);
   let calls = 0;
   vi.spyOn(result, 'fetchChunk').mockImplementation(() => {
@@ -137,18 +127,18 @@ test('an error of fetchChunk in mid-stream propagates, after the batches already
   expect(tableFromIPC(concatBytes([...sent, EOS])).numRows).toBe(BATCH_TARGET_ROWS);
 });
 
-test('stopping early leaves the connection idle and usable', async () => {
-  const result = await connection.stream(`select i from range(${4 * BATCH_TARGET_ROWS}) t(i)`);
+test('stopping early leaves the db.connection idle and usable', async () => {
+  const result = await db.connection.stream(`select i from range(${4 * BATCH_TARGET_ROWS}) t(i)`);
   let pieces = 0;
   for await (const _piece of encodeArrowStream(result)) {
     if (++pieces === 2) break;
   }
-  expect((await connection.runAndReadAll('select 7 x')).getRows()).toEqual([[7]]);
+  expect((await db.connection.runAndReadAll('select 7 x')).getRows()).toEqual([[7]]);
 });
 
 test('GEOMETRY is sent as geoarrow.wkb Binary holding the WKB bytes', async () => {
   const sql = `select * from (values ('POINT(1 2)'::GEOMETRY), (NULL), ('LINESTRING(0 0, 1 1)'::GEOMETRY)) t(g)`;
-  const { table, expected, actual } = await bothWays(connection, sql);
+  const { table, expected, actual } = await bothWays(db.connection, sql);
   expect(String(table.schema.fields[0].type)).toBe('Binary');
   expect(table.schema.fields[0].metadata.get('ARROW:extension:name')).toBe('geoarrow.wkb');
   expect(actual).toEqual(expected);
@@ -161,7 +151,7 @@ test('GEOMETRY is sent as geoarrow.wkb Binary holding the WKB bytes', async () =
 
 test('BIGNUM is sent as DuckDB opaque Binary holding DuckDB bignum bytes', async () => {
   const sql = `select * from (values (12345678901234567890123456789::BIGNUM), (NULL), (-5::BIGNUM)) t(b)`;
-  const { table } = await bothWays(connection, sql);
+  const { table } = await bothWays(db.connection, sql);
   expect(table.schema.fields[0].metadata.get('ARROW:extension:name')).toBe('arrow.opaque');
   const column = table.getChild('b')!;
   expect(column.get(1)).toBeNull();
@@ -178,19 +168,19 @@ function describe_abortTail(): void {
   const sql = `select i, 'v' || i s from range(${2 * BATCH_TARGET_ROWS + 10}) t(i)`;
 
   test('a stream cut after whole batches is silently read as a shorter table (why the tail exists)', async () => {
-    const pieces = await encodePieces(connection, sql);
+    const pieces = await encodePieces(db.connection, sql);
     const cut = concatBytes(pieces.slice(0, 2));
     expect(tableFromIPC(cut).numRows).toBe(BATCH_TARGET_ROWS);
   });
 
   test.each([1, 2, 3])('the abort tail after %i piece(s) makes tableFromIPC throw', async (kept) => {
-    const pieces = await encodePieces(connection, sql);
+    const pieces = await encodePieces(db.connection, sql);
     const aborted = concatBytes([...pieces.slice(0, kept), arrowAbortTail()]);
     expect(() => tableFromIPC(aborted)).toThrow();
   });
 
   test('the abort tail makes a streaming RecordBatchReader throw after the batches it had', async () => {
-    const pieces = await encodePieces(connection, sql);
+    const pieces = await encodePieces(db.connection, sql);
     const aborted = concatBytes([...pieces.slice(0, 3), arrowAbortTail()]);
     const reader = RecordBatchReader.from(aborted);
     const seen: number[] = [];
@@ -201,7 +191,7 @@ function describe_abortTail(): void {
   });
 
   test('the abort tail also fails an async reader fed piece by piece', async () => {
-    const pieces = await encodePieces(connection, sql);
+    const pieces = await encodePieces(db.connection, sql);
     async function* source(): AsyncGenerator<Uint8Array> {
       yield* pieces.slice(0, 2);
       yield arrowAbortTail();

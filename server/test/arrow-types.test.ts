@@ -1,21 +1,11 @@
 // Type-faithfulness of the Arrow encoder: every DuckDB type, with NULLs, across chunk
 // boundaries, decoded by apache-arrow and compared with what DuckDB returns for the same query.
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { bothWays } from './arrow-helpers.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
+const db = useDuckDB(async (connection) => {
   await connection.run(`create type mood as enum ('sad', 'ok', 'happy')`);
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
 });
 
 /**
@@ -136,7 +126,7 @@ describe.each(scalarCases)('%s', (duckType, expression, extremes, arrowType) => 
   test('values and NULLs across chunks (2500 rows, NULL every 7th from row 3)', async () => {
     const sql = `select case when i % 7 = 3 then null else (${expression})::${duckType} end as v
       from range(2500) t(i)`;
-    const { table, expected, actual } = await bothWays(connection, sql);
+    const { table, expected, actual } = await bothWays(db.connection, sql);
     expect(String(table.schema.fields[0].type)).toBe(arrowType);
     expect(table.schema.fields[0].nullable).toBe(true);
     expect(table.numRows).toBe(2500);
@@ -147,7 +137,7 @@ describe.each(scalarCases)('%s', (duckType, expression, extremes, arrowType) => 
   test('extreme values', async () => {
     const values = extremes.map((v) => `((${v})::${duckType})`).join(', ');
     const sql = `select * from (values ${values}, (NULL::${duckType})) t(v)`;
-    const { expected, actual } = await bothWays(connection, sql);
+    const { expected, actual } = await bothWays(db.connection, sql);
     expect(actual).toEqual(expected);
   });
 });
@@ -155,20 +145,20 @@ describe.each(scalarCases)('%s', (duckType, expression, extremes, arrowType) => 
 test('many columns of different types in one result keep their order and values', async () => {
   const sql = `select i::INTEGER a, 'x' || i b, i % 2 = 0 c, i / 3 d, NULL::INTEGER e, [i, NULL] f
     from range(3000) t(i)`;
-  const { table, expected, actual } = await bothWays(connection, sql);
+  const { table, expected, actual } = await bothWays(db.connection, sql);
   expect(table.schema.fields.map((f) => f.name)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   expect(actual).toEqual(expected);
 });
 
 test('a NULL literal column is sent as DuckDB types it (INTEGER)', async () => {
-  const { table, expected, actual } = await bothWays(connection, 'select NULL as n from range(3)');
+  const { table, expected, actual } = await bothWays(db.connection, 'select NULL as n from range(3)');
   expect(String(table.schema.fields[0].type)).toBe('Int32');
   expect(actual).toEqual(expected);
   expect(actual).toEqual([[null], [null], [null]]);
 });
 
 test('UHUGEINT carries DuckDB opaque extension metadata', async () => {
-  const { table } = await bothWays(connection, 'select 1::UHUGEINT u');
+  const { table } = await bothWays(db.connection, 'select 1::UHUGEINT u');
   const metadata = table.schema.fields[0].metadata;
   expect(metadata.get('ARROW:extension:name')).toBe('arrow.opaque');
   expect(JSON.parse(metadata.get('ARROW:extension:metadata') ?? '')).toEqual({
@@ -179,15 +169,15 @@ test('UHUGEINT carries DuckDB opaque extension metadata', async () => {
 
 test('TIMESTAMPTZ carries the time zone given in the options; values are unchanged', async () => {
   const sql = `select TIMESTAMPTZ '2020-06-01 12:00:00+02' t`;
-  const { table, expected, actual } = await bothWays(connection, sql, { timeZone: 'Europe/Paris' });
+  const { table, expected, actual } = await bothWays(db.connection, sql, { timeZone: 'Europe/Paris' });
   expect(String(table.schema.fields[0].type)).toBe('Timestamp<MICROSECOND, Europe/Paris>');
   expect(actual).toEqual(expected);
 });
 
 test('ENUM index width follows the dictionary size (UINT16 for > 255 values)', async () => {
-  await connection.run(`create type big_enum as enum (select 'v' || i from range(300) t(i))`);
+  await db.connection.run(`create type big_enum as enum (select 'v' || i from range(300) t(i))`);
   const sql = `select case when i % 5 = 0 then null else ('v' || (i % 300))::big_enum end e from range(2100) t(i)`;
-  const { table, expected, actual } = await bothWays(connection, sql);
+  const { table, expected, actual } = await bothWays(db.connection, sql);
   expect(String(table.schema.fields[0].type)).toBe('Dictionary<Uint16, Utf8>');
   expect(actual).toEqual(expected);
 });

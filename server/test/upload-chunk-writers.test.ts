@@ -1,44 +1,24 @@
 import duckdb from '@duckdb/node-bindings';
-import {
-  BIGINT,
-  BLOB,
-  BOOLEAN,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  type DuckDBType,
-  INTEGER,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { BIGINT, BLOB, BOOLEAN, DuckDBDataChunk, type DuckDBType, INTEGER, VARCHAR } from '@duckdb/node-api';
 import * as A from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { arrowBulkWriter } from '../src/upload/chunk-writers.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+const db = useDuckDB();
 
 /** Writes rows [start, start + count) of `vector`'s only Data with the bulk writer; reads them back. */
 async function roundTrip(vector: A.Vector, type: DuckDBType, sqlType: string, start: number, count: number) {
   const data = vector.data[0]!;
   const writer = arrowBulkWriter(data.type)?.(data);
   expect(writer).toBeDefined();
-  await connection.run(`create or replace table bulk (v ${sqlType})`);
-  const appender = await connection.createAppender('bulk');
+  await db.connection.run(`create or replace table bulk (v ${sqlType})`);
+  const appender = await db.connection.createAppender('bulk');
   const chunk = DuckDBDataChunk.create([type], count);
   writer!(duckdb.data_chunk_get_vector(chunk.chunk, 0), start, count);
   appender.appendDataChunk(chunk);
   appender.closeSync();
-  return (await connection.runAndReadAll('select v from bulk')).getColumns()[0];
+  return (await db.connection.runAndReadAll('select v from bulk')).getColumns()[0];
 }
 
 const N = 100;

@@ -1,27 +1,16 @@
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import * as A from 'apache-arrow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTableNameError, UploadError } from '../src/errors.js';
 import { checkNames } from '../src/upload/arrow-columns.js';
 import { loadArrowIntoTable } from '../src/upload/load-arrow.js';
+import { useDuckDB } from './support/duckdb-fixture.js';
 
-let instance: DuckDBInstance;
-let connection: DuckDBConnection;
-
-beforeAll(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  connection = await instance.connect();
-});
-
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-});
+const db = useDuckDB();
 
 beforeEach(async () => {
   // every test starts outside any transaction: a leftover one would make BEGIN fail here
-  await connection.run('BEGIN TRANSACTION');
-  await connection.run('ROLLBACK');
+  await db.connection.run('BEGIN TRANSACTION');
+  await db.connection.run('ROLLBACK');
 });
 
 type Fixed = Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array;
@@ -54,18 +43,18 @@ function ipcOf(columns: Record<string, A.Vector>): Uint8Array {
 }
 
 async function rows(sql: string): Promise<unknown[][]> {
-  return (await connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
+  return (await db.connection.runAndReadAll(sql)).getRowsJson() as unknown[][];
 }
 
 async function columnTypes(table: string): Promise<string[]> {
-  const reader = await connection.runAndReadAll(`select * from ${table} limit 0`);
+  const reader = await db.connection.runAndReadAll(`select * from ${table} limit 0`);
   return reader.columnTypes().map(String);
 }
 
 describe('loadArrowIntoTable: types', () => {
   it('round-trips integers, floats, booleans and text, NULLs included', async () => {
     await loadArrowIntoTable(
-      connection,
+      db.connection,
       'scalars',
       ipcOf({
         i8: raw(new A.Int8(), Int8Array.from([-128, 0, 127]), [1]),
@@ -151,7 +140,7 @@ describe('loadArrowIntoTable: types', () => {
 
   it('round-trips dates, times, timestamps of every unit and time zones, intervals and durations', async () => {
     await loadArrowIntoTable(
-      connection,
+      db.connection,
       'temporal',
       ipcOf({
         dd: raw(new A.DateDay(), Int32Array.from([19724, 0, -719528])),
@@ -195,7 +184,7 @@ describe('loadArrowIntoTable: types', () => {
       'INTERVAL',
       'INTERVAL',
     ]);
-    await connection.run("set timezone = 'UTC'");
+    await db.connection.run("set timezone = 'UTC'");
     const text = await rows('select columns(*)::varchar from temporal');
     expect(text).toEqual([
       [
@@ -263,7 +252,7 @@ describe('loadArrowIntoTable: types', () => {
       return [0, 1, 2, 3].map((k) => Number((u >> BigInt(32 * k)) & 0xffffffffn));
     };
     const values = Uint32Array.from([...words(12345n), ...words(-1n), ...words(big), ...words(0n)]);
-    await loadArrowIntoTable(connection, 'decimals', ipcOf({ d: raw(new A.Decimal(2, 38, 128), values, [3], 4) }));
+    await loadArrowIntoTable(db.connection, 'decimals', ipcOf({ d: raw(new A.Decimal(2, 38, 128), values, [3], 4) }));
     expect(await columnTypes('decimals')).toEqual(['DECIMAL(38,2)']);
     expect(await rows('select d::varchar from decimals')).toEqual([
       ['123.45'],
@@ -276,7 +265,7 @@ describe('loadArrowIntoTable: types', () => {
   it('round-trips lists, fixed-size lists, structs and maps with NULLs at every level', async () => {
     const int = () => new A.Field('item', new A.Int32(), true);
     await loadArrowIntoTable(
-      connection,
+      db.connection,
       'nested',
       ipcOf({
         l: A.vectorFromArray([[1, null], null, []], new A.List(int())),
@@ -322,7 +311,7 @@ describe('loadArrowIntoTable: types', () => {
   });
 
   it('stores an all-NULL (Null type) column as INTEGER', async () => {
-    await loadArrowIntoTable(connection, 'nulls', ipcOf({ n: A.vectorFromArray([null, null], new A.Null()) }));
+    await loadArrowIntoTable(db.connection, 'nulls', ipcOf({ n: A.vectorFromArray([null, null], new A.Null()) }));
     expect(await columnTypes('nulls')).toEqual(['INTEGER']);
     expect(await rows('select n from nulls')).toEqual([[null], [null]]);
   });
@@ -338,7 +327,7 @@ describe('loadArrowIntoTable: types', () => {
       return new A.RecordBatch({ id: raw(new A.Int32(), ids).data[0]!, name: names.data[0]! });
     });
     const ipc = A.tableToIPC(new A.Table(batches), 'stream');
-    await loadArrowIntoTable(connection, 'many', ipc);
+    await loadArrowIntoTable(db.connection, 'many', ipc);
     let sum = 0;
     let named = 0;
     for (const batch of batches) {
@@ -353,14 +342,14 @@ describe('loadArrowIntoTable: types', () => {
   });
 
   it('creates an empty table from a stream without rows', async () => {
-    await loadArrowIntoTable(connection, 'empty', ipcOf({ a: raw(new A.Int32(), new Int32Array(0)) }));
+    await loadArrowIntoTable(db.connection, 'empty', ipcOf({ a: raw(new A.Int32(), new Int32Array(0)) }));
     expect(await columnTypes('empty')).toEqual(['INTEGER']);
     expect(await rows('select count(*)::int from empty')).toEqual([[0]]);
   });
 
   it('quotes unusual column names', async () => {
     await loadArrowIntoTable(
-      connection,
+      db.connection,
       'names',
       ipcOf({ 'a"b': raw(new A.Int8(), Int8Array.from([1])), select: raw(new A.Int8(), Int8Array.from([2])) }),
     );
@@ -372,18 +361,18 @@ describe('loadArrowIntoTable: names', () => {
   const small = () => ipcOf({ x: raw(new A.Int32(), Int32Array.from([1, 2])) });
 
   it('accepts a quoted three-part name', async () => {
-    await loadArrowIntoTable(connection, '"memory"."main"."my table"', small());
+    await loadArrowIntoTable(db.connection, '"memory"."main"."my table"', small());
     expect(await rows('select sum(x)::int from memory.main."my table"')).toEqual([[3]]);
   });
 
   it('accepts a quoted one-part name', async () => {
-    await loadArrowIntoTable(connection, '"My Table"', small());
+    await loadArrowIntoTable(db.connection, '"My Table"', small());
     expect(await rows('select count(*)::int from "My Table"')).toEqual([[2]]);
   });
 
   it('accepts a schema-qualified name', async () => {
-    await connection.run('create schema if not exists s');
-    await loadArrowIntoTable(connection, 's.t', small());
+    await db.connection.run('create schema if not exists s');
+    await loadArrowIntoTable(db.connection, 's.t', small());
     expect(await rows('select count(*)::int from s.t')).toEqual([[2]]);
     expect(
       await rows("select count(*)::int from duckdb_tables() where schema_name = 's' and table_name = 't'"),
@@ -391,32 +380,32 @@ describe('loadArrowIntoTable: names', () => {
   });
 
   it('accepts catalog.table for an attached database, like CREATE TABLE does', async () => {
-    await connection.run("attach ':memory:' as other");
-    await loadArrowIntoTable(connection, 'other.t2', small());
+    await db.connection.run("attach ':memory:' as other");
+    await loadArrowIntoTable(db.connection, 'other.t2', small());
     expect(await rows('select count(*)::int from other.main.t2')).toEqual([[2]]);
   });
 
   it('refuses a schema that does not exist, clearly', async () => {
-    const attempt = loadArrowIntoTable(connection, 'nope.t', small());
+    const attempt = loadArrowIntoTable(db.connection, 'nope.t', small());
     await expect(attempt).rejects.toThrow(UploadError);
-    await expect(loadArrowIntoTable(connection, 'nope.t', small())).rejects.toThrow(
+    await expect(loadArrowIntoTable(db.connection, 'nope.t', small())).rejects.toThrow(
       /cannot create table "nope"\."t".*nope/s,
     );
   });
 
   it('refuses SQL-looking names, or treats them as one identifier when quoted', async () => {
-    await connection.run('create or replace table x as select 42 as v');
-    await expect(loadArrowIntoTable(connection, 't; drop table x', small())).rejects.toThrow(InvalidTableNameError);
-    await expect(loadArrowIntoTable(connection, 't"; drop table x; --', small())).rejects.toThrow(
+    await db.connection.run('create or replace table x as select 42 as v');
+    await expect(loadArrowIntoTable(db.connection, 't; drop table x', small())).rejects.toThrow(InvalidTableNameError);
+    await expect(loadArrowIntoTable(db.connection, 't"; drop table x; --', small())).rejects.toThrow(
       InvalidTableNameError,
     );
-    await loadArrowIntoTable(connection, '"t; drop table x"', small());
+    await loadArrowIntoTable(db.connection, '"t; drop table x"', small());
     expect(await rows('select v from x')).toEqual([[42]]);
     expect(await rows('select count(*)::int from "t; drop table x"')).toEqual([[2]]);
   });
 
   it('refuses invalid names before reading the payload', async () => {
-    await expect(loadArrowIntoTable(connection, 'a.b.c.d', new Uint8Array([1, 2, 3]))).rejects.toThrow(
+    await expect(loadArrowIntoTable(db.connection, 'a.b.c.d', new Uint8Array([1, 2, 3]))).rejects.toThrow(
       InvalidTableNameError,
     );
   });
@@ -424,7 +413,7 @@ describe('loadArrowIntoTable: names', () => {
 
 describe('loadArrowIntoTable: replace and failures', () => {
   beforeEach(async () => {
-    await connection.run("create or replace table keep as select 1 as old_col, 'old' as old_text");
+    await db.connection.run("create or replace table keep as select 1 as old_col, 'old' as old_text");
   });
 
   const unchanged = async () => {
@@ -432,7 +421,7 @@ describe('loadArrowIntoTable: replace and failures', () => {
   };
 
   it('replaces the table entirely: new columns, new rows only', async () => {
-    await loadArrowIntoTable(connection, 'keep', ipcOf({ fresh: raw(new A.Int16(), Int16Array.from([7, 8])) }));
+    await loadArrowIntoTable(db.connection, 'keep', ipcOf({ fresh: raw(new A.Int16(), Int16Array.from([7, 8])) }));
     expect(await columnTypes('keep')).toEqual(['SMALLINT']);
     expect(await rows('select * from keep')).toEqual([[7], [8]]);
   });
@@ -448,8 +437,8 @@ describe('loadArrowIntoTable: replace and failures', () => {
       })(),
     ],
   ])('refuses %s as not a readable Arrow IPC stream, keeping the old table', async (_label, bytes) => {
-    await expect(loadArrowIntoTable(connection, 'keep', bytes)).rejects.toThrow(/not a readable Arrow IPC stream/);
-    await expect(loadArrowIntoTable(connection, 'keep', bytes)).rejects.toThrow(UploadError);
+    await expect(loadArrowIntoTable(db.connection, 'keep', bytes)).rejects.toThrow(/not a readable Arrow IPC stream/);
+    await expect(loadArrowIntoTable(db.connection, 'keep', bytes)).rejects.toThrow(UploadError);
     await unchanged();
   });
 
@@ -464,19 +453,19 @@ describe('loadArrowIntoTable: replace and failures', () => {
       }),
     );
     const ipc = ipcOf({ ok: raw(new A.Int32(), Int32Array.from([1])), u: union });
-    await expect(loadArrowIntoTable(connection, 'keep', ipc)).rejects.toThrow(/column "u" has Arrow type Union/);
+    await expect(loadArrowIntoTable(db.connection, 'keep', ipc)).rejects.toThrow(/column "u" has Arrow type Union/);
     await unchanged();
   });
 
   it('refuses decimals DuckDB cannot hold', async () => {
     const ipc = ipcOf({ d: raw(new A.Decimal(0, 60, 256), new Uint32Array(8), [], 1) });
-    await expect(loadArrowIntoTable(connection, 'keep', ipc)).rejects.toThrow(/column "d" has Arrow type Decimal/);
+    await expect(loadArrowIntoTable(db.connection, 'keep', ipc)).rejects.toThrow(/column "d" has Arrow type Decimal/);
     await unchanged();
   });
 
   it('refuses column names that clash case-insensitively', async () => {
     const one = () => raw(new A.Int8(), Int8Array.from([1]));
-    await expect(loadArrowIntoTable(connection, 'keep', ipcOf({ a: one(), A: one() }))).rejects.toThrow(/clash/);
+    await expect(loadArrowIntoTable(db.connection, 'keep', ipcOf({ a: one(), A: one() }))).rejects.toThrow(/clash/);
     await unchanged();
   });
 
@@ -493,14 +482,14 @@ describe('loadArrowIntoTable: replace and failures', () => {
     const rowsData = Int32Array.from({ length: 5000 }, (_, i) => (i === 4500 ? 7 : i % 2));
     const bad = A.makeVector(A.makeData({ type, length: 5000, nullCount: 0, data: rowsData, dictionary }));
     const ipc = ipcOf({ d: bad });
-    await expect(loadArrowIntoTable(connection, 'keep', ipc)).rejects.toThrow(/dictionary index 7 is out of range/);
+    await expect(loadArrowIntoTable(db.connection, 'keep', ipc)).rejects.toThrow(/dictionary index 7 is out of range/);
     await unchanged();
   });
 
   it('refuses a view of the same name without touching it', async () => {
-    await connection.run('create or replace view v_keep as select 1 as a');
+    await db.connection.run('create or replace view v_keep as select 1 as a');
     await expect(
-      loadArrowIntoTable(connection, 'v_keep', ipcOf({ a: raw(new A.Int8(), Int8Array.from([1])) })),
+      loadArrowIntoTable(db.connection, 'v_keep', ipcOf({ a: raw(new A.Int8(), Int8Array.from([1])) })),
     ).rejects.toThrow(UploadError);
     expect(await rows('select * from v_keep')).toEqual([[1]]);
   });
@@ -516,19 +505,19 @@ describe('loadArrowIntoTable: abort', () => {
     });
 
   it('rejects with the reason of an already aborted signal, touching nothing', async () => {
-    await connection.run('create or replace table ab as select 1 as a');
+    await db.connection.run('create or replace table ab as select 1 as a');
     const controller = new AbortController();
     const reason = new Error('stop now');
     controller.abort(reason);
-    await expect(loadArrowIntoTable(connection, 'ab', big(), { signal: controller.signal })).rejects.toBe(reason);
+    await expect(loadArrowIntoTable(db.connection, 'ab', big(), { signal: controller.signal })).rejects.toBe(reason);
     expect(await rows('select * from ab')).toEqual([[1]]);
   });
 
   it('rolls back when aborted while loading', async () => {
-    await connection.run('create or replace table ab as select 1 as a');
+    await db.connection.run('create or replace table ab as select 1 as a');
     const controller = new AbortController();
     const reason = new Error('cancelled mid-load');
-    const loading = loadArrowIntoTable(connection, 'ab', big(), { signal: controller.signal });
+    const loading = loadArrowIntoTable(db.connection, 'ab', big(), { signal: controller.signal });
     setImmediate(() => controller.abort(reason));
     await expect(loading).rejects.toBe(reason);
     expect(await rows('select * from ab')).toEqual([[1]]);

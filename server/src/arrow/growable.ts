@@ -39,4 +39,9 @@ export class GrowableInt32 {
   bytesOf(count: number): Uint8Array {
     return new Uint8Array(this.values.buffer, this.values.byteOffset, count * 4);
   }
+
+  /** The offsets buffer of an array of `length` rows: `length + 1` offsets, or nothing when it is empty. */
+  offsetsOf(length: number): Uint8Array {
+    return length === 0 ? new Uint8Array(0) : this.bytesOf(length + 1);
+  }
 }

@@ -1,4 +1,5 @@
 import { copyBits, countSetBits, isBitSet, setBits } from './bitmap.js';
+import type { BodySink } from './body-sink.js';
 import { GrowableBytes } from './growable.js';
 
 /**
@@ -54,6 +55,19 @@ export class ValidityBuilder {
   /** Whether appended row `index` is valid. */
   isValid(index: number): boolean {
     return isBitSet(this.bitmap.bytes, index);
+  }
+
+  /**
+   * Writes the field node (length, null count) and the validity buffer of the rows appended since
+   * the last take — the start of every array's part of a record batch body — and starts over.
+   * Returns the row count.
+   */
+  writeNode(sink: BodySink): number {
+    const length = this.length;
+    const { nullCount, bitmap } = this.take();
+    sink.node(length, nullCount);
+    sink.buffer(bitmap);
+    return length;
   }
 
   /**

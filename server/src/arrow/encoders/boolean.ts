@@ -33,10 +33,7 @@ export class BooleanEncoder implements ColumnEncoder {
   }
 
   flush(sink: BodySink): void {
-    const length = this.length;
-    const { nullCount, bitmap } = this.validity.take();
-    sink.node(length, nullCount);
-    sink.buffer(bitmap);
+    const length = this.validity.writeNode(sink);
     const byteLength = (length + 7) >> 3;
     sink.buffer(this.values.bytes.subarray(0, byteLength));
     this.length = 0;

@@ -36,10 +36,7 @@ export class FixedSizeListEncoder implements ColumnEncoder {
   }
 
   flush(sink: BodySink): void {
-    const length = this.validity.size;
-    const { nullCount, bitmap } = this.validity.take();
-    sink.node(length, nullCount);
-    sink.buffer(bitmap);
+    this.validity.writeNode(sink);
     this.child.flush(sink);
   }
 }

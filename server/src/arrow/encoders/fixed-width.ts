@@ -46,10 +46,7 @@ export class FixedWidthEncoder implements ColumnEncoder {
   }
 
   flush(sink: BodySink): void {
-    const length = this.validity.size;
-    const { nullCount, bitmap } = this.validity.take();
-    sink.node(length, nullCount);
-    sink.buffer(bitmap);
+    this.validity.writeNode(sink);
     sink.buffer(this.values.bytes.subarray(0, this.bytes));
     this.bytes = 0;
   }

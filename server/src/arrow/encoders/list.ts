@@ -77,11 +77,8 @@ export class ListEncoder implements ColumnEncoder {
   }
 
   flush(sink: BodySink): void {
-    const length = this.length;
-    const { nullCount, bitmap } = this.validity.take();
-    sink.node(length, nullCount);
-    sink.buffer(bitmap);
-    sink.buffer(length === 0 ? new Uint8Array(0) : this.offsets.bytesOf(length + 1));
+    const length = this.validity.writeNode(sink);
+    sink.buffer(this.offsets.offsetsOf(length));
     this.child.flush(sink);
     this.length = 0;
     this.childLength = 0;

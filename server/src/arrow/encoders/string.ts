@@ -94,11 +94,8 @@ export class StringEncoder implements ColumnEncoder {
   }
 
   flush(sink: BodySink): void {
-    const length = this.length;
-    const { nullCount, bitmap } = this.validity.take();
-    sink.node(length, nullCount);
-    sink.buffer(bitmap);
-    sink.buffer(length === 0 ? new Uint8Array(0) : this.offsets.bytesOf(length + 1));
+    const length = this.validity.writeNode(sink);
+    sink.buffer(this.offsets.offsetsOf(length));
     sink.buffer(this.data.bytes.subarray(0, this.dataBytes));
     this.length = 0;
     this.dataBytes = 0;

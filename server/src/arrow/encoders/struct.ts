@@ -33,10 +33,7 @@ export class StructEncoder implements ColumnEncoder {
   }
 
   flush(sink: BodySink): void {
-    const length = this.validity.size;
-    const { nullCount, bitmap } = this.validity.take();
-    sink.node(length, nullCount);
-    sink.buffer(bitmap);
+    this.validity.writeNode(sink);
     for (const child of this.children) child.flush(sink);
   }
 }

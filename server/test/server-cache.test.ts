@@ -72,6 +72,24 @@ describe('result cache (persist)', () => {
   });
 });
 
+describe('cache hits and the connection pool', () => {
+  it('answers a cache hit while every connection is busy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duckwire-cache-pool-'));
+    const { server: small } = await startTestServer({ noCache: false, cacheDir: dir, maxConnections: 1 });
+    const other = await TestClient.connect(small.url);
+    const first = await other.query('json', RANDOM, { persist: true });
+    other.send({ type: 'json', sql: 'select sum(range) from range(1000000000000)', queryId: 'hog' });
+    while (small.busyConnections < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    const hit = await other.query('json', RANDOM, { persist: true });
+    expect(hit).toEqual(expect.objectContaining({ type: 'json', data: (first as { data: string }).data }));
+    other.send({ type: 'cancel', queryId: 'hog' });
+    expect(await other.terminal('hog')).toMatchObject({ code: 'cancelled' });
+    await other.close();
+    await small.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('--no-cache', () => {
   it('ignores persist', async () => {
     const { server: uncached } = await startTestServer({ noCache: true });

@@ -44,23 +44,34 @@ const smaller = (a: number | undefined, b: number | undefined) =>
  * the `error` reply.
  */
 export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
-  const { database, logger } = context;
-  logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
-  const connection = await database.pool.acquire(task);
+  context.logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
+  if (query.type === 'exec') await withConnection(context, query.sql, task, (c) => execute(context, c, query, task));
+  else if (query.persist && context.cache) await answerFromCache(context, query, task, context.cache);
+  else await withConnection(context, query.sql, task, (c) => answer(context, c, query, task));
+}
+
+/** Borrow a pooled connection for `use`, and give it back outside any transaction the SQL left open. */
+async function withConnection<T>(
+  context: QueryContext,
+  sql: string,
+  task: QueryTask,
+  use: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const { pool } = context.database;
+  const connection = await pool.acquire(task);
   task.attach(connection);
   let failed = true;
   try {
-    if (query.type === 'exec') await execute(context, connection, query, task);
-    else if (query.persist && context.cache) await answerFromCache(context, connection, query, task, context.cache);
-    else await answer(context, connection, query, task);
+    const value = await use(connection);
     failed = false;
+    return value;
   } finally {
     task.detach();
-    if (mayOpenTransaction(query.sql) || (failed && mayHoldSeveralStatements(query.sql))) {
+    if (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql))) {
       // A query must not leave its pooled connection inside a transaction.
       await connection.run('ROLLBACK').catch(() => undefined);
     }
-    database.pool.release(connection);
+    pool.release(connection);
   }
 }
 
@@ -157,22 +168,20 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
   );
 }
 
-async function answerFromCache(
-  context: QueryContext,
-  connection: DuckDBConnection,
-  query: ArrowQuery | JsonQuery,
-  task: QueryTask,
-  cache: ResultCache,
-) {
+/** Answer from the result cache; only a miss borrows a connection and runs the SQL. */
+async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQuery, task: QueryTask, cache: ResultCache) {
   const limits = limitsOf(context, query);
   // Limits are part of the key: a result stored under looser limits must not answer a stricter request.
   const key = limits.maxRows === undefined && limits.maxBytes === undefined ? query.sql : `${query.sql}\u0000${limits.maxRows}\u0000${limits.maxBytes}`;
-  const { bytes } = await cache.getOrCompute(query.type, key, async () => {
-    const result = await open(context, connection, query, task);
-    if (!result) return EMPTY;
-    if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
-    return collectBytes(encodeArrowStream(result, limits), task);
-  });
+  const compute = () =>
+    withConnection(context, query.sql, task, async (connection) => {
+      const result = await open(context, connection, query, task);
+      if (!result) return EMPTY;
+      if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
+      return collectBytes(encodeArrowStream(result, limits), task);
+    });
+  // The signal lets a cancel end a wait for another request's computation of the same key.
+  const { bytes } = await cache.getOrCompute(query.type, key, compute, { signal: task.signal });
   task.throwIfCancelled();
   const { writer } = context;
   if (query.type === 'json') {

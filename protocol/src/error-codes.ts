@@ -32,6 +32,22 @@ export const ErrorCode = {
   UploadFailed: 'upload_failed',
   /** The server is shutting down and accepts no new work. */
   ShuttingDown: 'shutting_down',
+  /** A duckwire.v1 field or message type used on a connection that did not negotiate duckwire.v1. */
+  NotNegotiated: 'not_negotiated',
+  /** `params` that do not fit the statement: wrong count, unknown name, a value of the wrong type. The message names the parameter. */
+  InvalidParams: 'invalid_params',
+  /** The query ran longer than its `timeoutMs` or the server's query timeout, and was interrupted. */
+  Timeout: 'timeout',
+  /** Too many queries in flight on this connection or server; retry later (`retryAfterMs` on v1 connections). */
+  Overloaded: 'overloaded',
+  /** A paused cursor was not fetched from within the server's idle timeout and was closed. */
+  CursorTimeout: 'cursor_timeout',
+  /** A streamed query with `fetchRows` would exceed the open cursors allowed per connection. */
+  TooManyCursors: 'too_many_cursors',
+  /** A message that is valid but does not fit the current state (e.g. `fetch` for a query that is not a paused cursor). */
+  InvalidState: 'invalid_state',
+  /** A message larger than the server accepts; the error names the limit. */
+  MessageTooLarge: 'message_too_large',
   /** An unexpected server fault. The message says what happened; the server keeps running. */
   Internal: 'internal_error',
 } as const;

@@ -14,6 +14,8 @@ export * from './frame.js';
 export * from './validator.js';
 export * from './parse.js';
 export * from './catalog.js';
+export * from './params.js';
+export * from './negotiation.js';
 
 /** The default TCP port of a duckwire server. */
 export const DEFAULT_PORT = 4000;

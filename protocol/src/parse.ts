@@ -1,45 +1,13 @@
 import { type Frame, decodeFrame } from './frame.js';
-import {
-  ArrowQuery,
-  AuthMessage,
-  CancelMessage,
-  type ClientBinaryHeader,
-  type ClientMessage,
-  ExecQuery,
-  JsonQuery,
-  NotifyRequest,
-  SubscribeMessage,
-  UnsubscribeMessage,
-  UploadArrowHeader,
-} from './messages/client.js';
-import {
-  ArrowResultHeader,
-  AuthAck,
-  CancelAck,
-  ErrorReply,
-  JsonResult,
-  NotifyAck,
-  NotifyMessage,
-  OkReply,
-  type ServerBinaryHeader,
-  type ServerMessage,
-  Subscribed,
-  Unsubscribed,
-  UploadAck,
-} from './messages/server.js';
+import { ClientBinaryHeader, ClientMessage } from './messages/client.js';
+import { ServerBinaryHeader, ServerMessage } from './messages/server.js';
 import { type ParseResult, success } from './result.js';
 import { TypeDispatcher } from './validator.js';
 
-const clientMessages = new TypeDispatcher(
-  [AuthMessage, ArrowQuery, JsonQuery, ExecQuery, CancelMessage, SubscribeMessage, UnsubscribeMessage, NotifyRequest],
-  'client message',
-);
-const clientHeaders = new TypeDispatcher([UploadArrowHeader], 'client binary frame header');
-const serverMessages = new TypeDispatcher(
-  [AuthAck, OkReply, JsonResult, ErrorReply, CancelAck, Subscribed, Unsubscribed, NotifyMessage, NotifyAck, UploadAck],
-  'server message',
-);
-const serverHeaders = new TypeDispatcher([ArrowResultHeader], 'server binary frame header');
+const clientMessages = new TypeDispatcher(ClientMessage.anyOf, 'client message');
+const clientHeaders = new TypeDispatcher(ClientBinaryHeader.anyOf, 'client binary frame header');
+const serverMessages = new TypeDispatcher(ServerMessage.anyOf, 'server message');
+const serverHeaders = new TypeDispatcher(ServerBinaryHeader.anyOf, 'server binary frame header');
 
 /** A decoded binary frame whose header matched a known schema. */
 export interface TypedFrame<H> extends Frame {

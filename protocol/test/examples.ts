@@ -54,3 +54,43 @@ export const extendedServerMessages: readonly string[] = [
 
 /** Server → client binary frame headers of the baseline, verbatim. */
 export const baselineServerHeaders: readonly string[] = ['{"type":"arrow","queryId":"q1"}'];
+
+/** Client → server text messages of duckwire.v1 (valid only on a connection that negotiated `duckwire.v1`). */
+export const v1ClientMessages: readonly string[] = [
+  '{"type":"arrow","sql":"select ? as a, $2 as b","queryId":"p1","params":[1,{"$type":"bigint","value":"9007199254740993"}]}',
+  '{"type":"json","sql":"select $d as d","queryId":"p2","params":{"d":{"$type":"date","value":"2024-01-31"}},"temporal":"iso"}',
+  '{"type":"exec","sql":"insert into t values (?)","params":[[1,2,3]],"timeoutMs":5000}',
+  '{"type":"arrow","sql":"select * from big","queryId":"s1","stream":true,"fetchRows":1000,"progress":true,"compression":"zstd"}',
+  '{"type":"fetch","queryId":"s1","rows":5000}',
+  '{"type":"beginSession","queryId":"b1"}',
+  '{"type":"endSession","queryId":"b2"}',
+  '{"type":"ping","id":"7"}',
+  '{"type":"ping"}',
+];
+
+/** Client → server binary frame headers of duckwire.v1. */
+export const v1ClientHeaders: readonly string[] = [
+  '{"type":"uploadArrow","queryId":"u2","tableName":"t","chunked":true}',
+  '{"type":"uploadChunk","queryId":"u2"}',
+  '{"type":"uploadChunk","queryId":"u2","last":true}',
+  '{"type":"uploadFile","queryId":"u3","tableName":"t","format":"csv"}',
+];
+
+/** Server → client text messages of duckwire.v1. */
+export const v1ServerMessages: readonly string[] = [
+  '{"type":"hello","protocol":"duckwire.v1","capabilities":["params","stream"],"auth":"none","limits":{"maxTextMessageBytes":1048576},"server":{"name":"@duckwire/server","version":"0.2.0","duckdb":"v1.5.6"}}',
+  '{"type":"hello","protocol":"duckwire.v1","capabilities":[],"compression":["lz4"],"auth":"required","limits":{}}',
+  '{"type":"authAck","server":{"name":"@duckwire/server","version":"0.2.0"}}',
+  '{"type":"progress","queryId":"s1","percent":42.5,"rowsProcessed":10,"totalRows":20}',
+  '{"type":"paused","queryId":"s1","rows":1000}',
+  '{"type":"end","queryId":"s1","rows":5000,"bytes":123456,"batches":3,"elapsedMs":12.5}',
+  '{"type":"pong","id":"7"}',
+  '{"type":"error","queryId":"p1","error":"Catalog Error: nope","code":"query_failed","errorType":"Catalog"}',
+  '{"type":"error","queryId":"p3","error":"too many queries in flight","code":"overloaded","retryAfterMs":100}',
+];
+
+/** Server → client binary frame headers of duckwire.v1. */
+export const v1ServerHeaders: readonly string[] = [
+  '{"type":"schema","queryId":"s1"}',
+  '{"type":"batch","queryId":"s1","seq":0,"rows":2048}',
+];

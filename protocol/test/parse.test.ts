@@ -21,6 +21,10 @@ import {
   baselineServerMessages,
   extendedClientMessages,
   extendedServerMessages,
+  v1ClientHeaders,
+  v1ClientMessages,
+  v1ServerHeaders,
+  v1ServerMessages,
 } from './examples.js';
 
 function expectError<T>(result: ParseResult<T>, code: ErrorCode, ...fragments: string[]): ProtocolError {
@@ -41,7 +45,7 @@ describe('parseClientMessage', () => {
   });
 
   it('has a valid example for every client message type', () => {
-    const seen = new Set([...baselineClientMessages, ...extendedClientMessages].map((t) => JSON.parse(t).type));
+    const seen = new Set([...baselineClientMessages, ...extendedClientMessages, ...v1ClientMessages].map((t) => JSON.parse(t).type));
     expect([...seen].sort()).toEqual(typesOf(ClientMessage as never));
   });
 
@@ -257,7 +261,7 @@ describe('parseServerMessage', () => {
   });
 
   it('has a valid example for every server message type', () => {
-    const seen = new Set([...baselineServerMessages, ...extendedServerMessages].map((t) => JSON.parse(t).type));
+    const seen = new Set([...baselineServerMessages, ...extendedServerMessages, ...v1ServerMessages].map((t) => JSON.parse(t).type));
     expect([...seen].sort()).toEqual(typesOf(ServerMessage as never));
   });
 
@@ -299,7 +303,7 @@ describe('parseServerMessage', () => {
   it('accepts unknown extra fields (forward compatibility)', () => {
     const message = { type: 'ok', queryId: 'q1', elapsedMs: 3, stats: { rows: 0 } };
     expect(parseServerMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });
-    expect(validateServerMessage({ type: 'authAck', server: 'duckwire' }).ok).toBe(true);
+    expect(validateServerMessage({ type: 'authAck', greeting: 'duckwire' }).ok).toBe(true);
   });
 });
 
@@ -315,5 +319,37 @@ describe('parseServerFrame', () => {
     expectError(parseServerFrame(encodeFrame({ type: 'arrow' }, payload)), ErrorCode.InvalidMessage, '/queryId');
     expectError(parseServerFrame(encodeFrame({ type: 'json', queryId: 'q' }, payload)), ErrorCode.UnknownType);
     expectError(parseServerFrame(new Uint8Array()), ErrorCode.InvalidFrame, 'too_short');
+  });
+});
+
+describe('duckwire.v1 messages', () => {
+  it.each(v1ClientMessages)('parseClientMessage accepts %s', (text) => {
+    expect(parseClientMessage(text)).toEqual({ ok: true, value: JSON.parse(text) });
+  });
+  it.each(v1ServerMessages)('parseServerMessage accepts %s', (text) => {
+    expect(parseServerMessage(text)).toEqual({ ok: true, value: JSON.parse(text) });
+  });
+  it.each(v1ClientHeaders)('parseClientFrame accepts the header %s', (text) => {
+    const header = JSON.parse(text);
+    const payload = Uint8Array.from([9]);
+    expect(parseClientFrame(encodeFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
+  });
+  it.each(v1ServerHeaders)('parseServerFrame accepts the header %s', (text) => {
+    const header = JSON.parse(text);
+    const payload = Uint8Array.from([9]);
+    expect(parseServerFrame(encodeFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
+  });
+  it.each([
+    ['a typed bigint that is not an integer', { type: 'arrow', sql: 'x', params: [{ $type: 'bigint', value: '1.5' }] }],
+    ['an unknown $type', { type: 'arrow', sql: 'x', params: [{ $type: 'money', value: '1' }] }],
+    ['a bad date', { type: 'json', sql: 'x', params: { d: { $type: 'date', value: '31/01/2024' } } }],
+    ['a bad parameter name', { type: 'json', sql: 'x', params: { 'a-b': 1 } }],
+    ['a nested plain list', { type: 'exec', sql: 'x', params: [[[1]]] }],
+    ['fetchRows 0', { type: 'arrow', sql: 'x', stream: true, fetchRows: 0 }],
+    ['an unknown codec', { type: 'arrow', sql: 'x', compression: 'gzip' }],
+    ['an unknown temporal encoding', { type: 'json', sql: 'x', temporal: 'unix' }],
+    ['fetch without rows', { type: 'fetch', queryId: 'q' }],
+  ])('refuses %s as invalid_message', (_name, message) => {
+    expectError(validateClientMessage(message), ErrorCode.InvalidMessage);
   });
 });

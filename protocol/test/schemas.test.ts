@@ -10,6 +10,10 @@ import {
   baselineServerMessages,
   extendedClientMessages,
   extendedServerMessages,
+  v1ClientHeaders,
+  v1ClientMessages,
+  v1ServerHeaders,
+  v1ServerMessages,
 } from './examples.js';
 
 const schemasDir = fileURLToPath(new URL('../schemas', import.meta.url));
@@ -66,7 +70,12 @@ const ASSERTIONS = new Set([
   'minLength',
   'maxLength',
   'minimum',
+  'maximum',
   'additionalProperties',
+  'pattern',
+  'items',
+  'maxItems',
+  'patternProperties',
 ]);
 
 function jsonType(value: unknown): string {
@@ -92,6 +101,14 @@ function validate(schema: JsonSchema, value: unknown): boolean {
     if (typeof schema.maxLength === 'number' && length > schema.maxLength) return false;
   }
   if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) return false;
+  if (typeof value === 'number' && typeof schema.maximum === 'number' && value > schema.maximum) return false;
+  if (typeof value === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
+    return false;
+  }
+  if (Array.isArray(value)) {
+    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) return false;
+    if (schema.items && !value.every((item) => validate(schema.items as JsonSchema, item))) return false;
+  }
   if (jsonType(value) === 'object') {
     const record = value as Record<string, unknown>;
     for (const name of (schema.required as string[] | undefined) ?? []) if (!(name in record)) return false;
@@ -99,8 +116,15 @@ function validate(schema: JsonSchema, value: unknown): boolean {
     for (const [name, sub] of Object.entries(properties)) {
       if (name in record && !validate(sub, record[name])) return false;
     }
+    const patterns = Object.entries((schema.patternProperties as Record<string, JsonSchema> | undefined) ?? {});
+    for (const [name, item] of Object.entries(record)) {
+      for (const [pattern, sub] of patterns) {
+        if (new RegExp(pattern, 'u').test(name) && !validate(sub, item)) return false;
+      }
+    }
     if (schema.additionalProperties === false) {
-      if (Object.keys(record).some((name) => !(name in properties))) return false;
+      const known = (name: string) => name in properties || patterns.some(([pattern]) => new RegExp(pattern, 'u').test(name));
+      if (Object.keys(record).some((name) => !known(name))) return false;
     }
   }
   return true;
@@ -163,5 +187,26 @@ describe('the committed JSON Schemas validate the baseline examples', () => {
     expect(validate(server, { type: 'cancelAck', queryId: 'q' })).toBe(false);
     expect(validate(uploadHeader, { type: 'uploadArrow', queryId: 'u1' })).toBe(false);
     expect(validate(resultHeader, { type: 'arrow' })).toBe(false);
+  });
+});
+
+describe('the committed JSON Schemas validate the duckwire.v1 examples', () => {
+  it.each(v1ClientMessages)('ClientMessage.json accepts %s', (text) => {
+    expect(validate(committed('ClientMessage'), JSON.parse(text))).toBe(true);
+  });
+  it.each(v1ServerMessages)('ServerMessage.json accepts %s', (text) => {
+    expect(validate(committed('ServerMessage'), JSON.parse(text))).toBe(true);
+  });
+  it.each(v1ClientHeaders)('ClientBinaryHeader.json accepts %s', (text) => {
+    expect(validate(committed('ClientBinaryHeader'), JSON.parse(text))).toBe(true);
+  });
+  it.each(v1ServerHeaders)('ServerBinaryHeader.json accepts %s', (text) => {
+    expect(validate(committed('ServerBinaryHeader'), JSON.parse(text))).toBe(true);
+  });
+  it('refuses ill-typed parameters', () => {
+    const client = committed('ClientMessage');
+    expect(validate(client, { type: 'arrow', sql: 'x', params: [{ $type: 'bigint', value: '1.5' }] })).toBe(false);
+    expect(validate(client, { type: 'json', sql: 'x', params: { 'a-b': 1 } })).toBe(false);
+    expect(validate(client, { type: 'fetch', queryId: 'q' })).toBe(false);
   });
 });

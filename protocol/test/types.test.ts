@@ -10,7 +10,6 @@ import {
   parseClientMessage,
   parseServerMessage,
   type ServerMessage,
-  type TypedFrame,
   type UploadArrowHeader,
 } from '../src/index.js';
 
@@ -40,6 +39,14 @@ describe('static types', () => {
         case 'notify':
           expectTypeOf(message.channel).toEqualTypeOf<string>();
           return message.channel;
+        case 'fetch':
+          expectTypeOf(message.rows).toEqualTypeOf<number>();
+          return message.queryId;
+        case 'beginSession':
+        case 'endSession':
+          return message.queryId ?? '';
+        case 'ping':
+          return message.id ?? '';
         default:
           expectTypeOf(message).toBeNever();
           return message;
@@ -48,7 +55,18 @@ describe('static types', () => {
     expectTypeOf(describeMessage).parameter(0).toEqualTypeOf<ClientMessage>();
     expectTypeOf<Extract<ClientMessage, { type: 'arrow' }>>().toEqualTypeOf<ArrowQuery>();
     expectTypeOf<ClientMessage['type']>().toEqualTypeOf<
-      'auth' | 'arrow' | 'json' | 'exec' | 'cancel' | 'subscribe' | 'unsubscribe' | 'notify'
+      | 'auth'
+      | 'arrow'
+      | 'json'
+      | 'exec'
+      | 'cancel'
+      | 'subscribe'
+      | 'unsubscribe'
+      | 'notify'
+      | 'fetch'
+      | 'beginSession'
+      | 'endSession'
+      | 'ping'
     >();
   });
 
@@ -68,6 +86,11 @@ describe('static types', () => {
       | 'notify'
       | 'notifyAck'
       | 'uploadAck'
+      | 'hello'
+      | 'progress'
+      | 'paused'
+      | 'end'
+      | 'pong'
     >();
   });
 
@@ -76,7 +99,8 @@ describe('static types', () => {
     expectTypeOf(parseServerMessage).returns.toEqualTypeOf<ParseResult<ServerMessage>>();
     const result = parseClientFrame(new Uint8Array());
     if (result.ok) {
-      expectTypeOf(result.value).toExtend<TypedFrame<UploadArrowHeader>>();
+      if (result.value.header.type !== 'uploadArrow') return;
+      expectTypeOf(result.value.header).toExtend<UploadArrowHeader>();
       expectTypeOf(result.value.header.tableName).toEqualTypeOf<string>();
       expectTypeOf(result.value.payload).toEqualTypeOf<Uint8Array>();
     } else {

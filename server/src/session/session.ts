@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ClientBinaryHeader,
   type ClientMessage,
   CloseCode,
   ErrorCode,
@@ -7,6 +8,7 @@ import {
   type UploadArrowHeader,
   parseClientFrame,
   parseClientMessage,
+  v1FeatureOf,
 } from '@duckwire/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { tokenMatches } from '../auth/token.js';
@@ -118,7 +120,21 @@ export class Session implements Subscriber {
       this.#sendError(parsed.error);
       return;
     }
+    if (this.#refuseNotNegotiated(parsed.value)) return;
     this.#dispatch(parsed.value);
+  }
+
+  /** A duckwire.v1 field or message type on a connection that did not negotiate v1 is refused, never half-served. */
+  #refuseNotNegotiated(message: ClientMessage | ClientBinaryHeader): boolean {
+    const feature = v1FeatureOf(message);
+    if (feature === undefined) return false;
+    const queryId = 'queryId' in message ? message.queryId : undefined;
+    this.#sendError({
+      code: ErrorCode.NotNegotiated,
+      message: `"${feature}" requires the duckwire.v1 protocol (offer the WebSocket subprotocol duckwire.v1)`,
+      ...(queryId ? { queryId } : {}),
+    });
+    return true;
   }
 
   #dispatch(message: ClientMessage): void {
@@ -159,6 +175,14 @@ export class Session implements Subscriber {
         this.#send({ type: 'notifyAck', channel: message.channel });
         return;
       }
+      case 'ping':
+        this.#send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
+        return;
+      case 'fetch':
+      case 'beginSession':
+      case 'endSession':
+        // v1-only: refused by #refuseNotNegotiated until this server negotiates duckwire.v1.
+        return;
     }
   }
 
@@ -172,7 +196,9 @@ export class Session implements Subscriber {
       this.#sendError(frame.error);
       return;
     }
-    const header: UploadArrowHeader = frame.value.header;
+    if (this.#refuseNotNegotiated(frame.value.header)) return;
+    const header = frame.value.header;
+    if (header.type !== 'uploadArrow') return; // v1-only headers are refused above
     const payload = frame.value.payload;
     this.#start(header.queryId, (task) => this.#upload(header, payload, task));
   }

@@ -50,24 +50,56 @@ export const Capability = {
 /** One of the known {@link Capability} names. */
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
-/** Client message types that exist only on a v1 connection (`ping` is allowed on both). */
-const v1OnlyTypes: ReadonlySet<string> = new Set(['fetch', 'beginSession', 'endSession', 'uploadChunk', 'uploadFile']);
+/** A v1 feature a message uses: the field or message type, and the capability that provides it. */
+export interface V1Feature {
+  /** The field (e.g. `params`) or message type (e.g. `fetch`) used. */
+  readonly name: string;
+  /** The capability a server must announce in `hello` for it. */
+  readonly capability: Capability;
+}
 
-/** Request fields that exist only on a v1 connection, per message type. */
-const v1OnlyFields: Readonly<Record<string, readonly string[]>> = {
-  arrow: ['params', 'timeoutMs', 'progress', 'stream', 'fetchRows', 'compression'],
-  json: ['params', 'timeoutMs', 'progress', 'temporal'],
-  exec: ['params', 'timeoutMs', 'progress'],
-  uploadArrow: ['chunked'],
+/** Client message types and binary headers that exist only on a v1 connection (`ping` is allowed on both). */
+const v1OnlyTypes: Readonly<Record<string, Capability>> = {
+  fetch: Capability.Cursor,
+  beginSession: Capability.Session,
+  endSession: Capability.Session,
+  uploadChunk: Capability.ChunkedUpload,
+  uploadFile: Capability.FileUpload,
+};
+
+const queryFields: Readonly<Record<string, Capability>> = {
+  params: Capability.Params,
+  timeoutMs: Capability.Timeout,
+  progress: Capability.Progress,
+};
+
+/** Request fields that exist only on a v1 connection, per message type, with their capability. */
+const v1OnlyFields: Readonly<Record<string, Readonly<Record<string, Capability>>>> = {
+  arrow: {
+    ...queryFields,
+    stream: Capability.Stream,
+    fetchRows: Capability.Cursor,
+    compression: Capability.Compression,
+  },
+  json: { ...queryFields, temporal: Capability.Temporal },
+  exec: queryFields,
+  uploadArrow: { chunked: Capability.ChunkedUpload },
+  uploadFile: { chunked: Capability.ChunkedUpload },
 };
 
 /**
- * The v1-only feature a validated client message or binary header uses — its type, or its first
- * v1-only field — or undefined when it is pure baseline. A server answers such a message on a
- * baseline connection with `not_negotiated`.
+ * The v1 features a validated client message or binary header uses — its type, and each v1-only
+ * field it carries — empty when it is pure baseline. A server answers a message that uses a feature
+ * whose capability it did not announce (every v1 feature, on a baseline connection) with
+ * `not_negotiated`, and does not run it.
  */
-export function v1FeatureOf(message: ClientMessage | ClientBinaryHeader): string | undefined {
-  if (v1OnlyTypes.has(message.type)) return message.type;
+export function v1FeaturesOf(message: ClientMessage | ClientBinaryHeader): V1Feature[] {
+  const features: V1Feature[] = [];
+  const typeCapability = v1OnlyTypes[message.type];
+  if (typeCapability) features.push({ name: message.type, capability: typeCapability });
   const record = message as Record<string, unknown>;
-  return v1OnlyFields[message.type]?.find((field) => record[field] !== undefined);
+  for (const [name, capability] of Object.entries(v1OnlyFields[message.type] ?? {})) {
+    if (record[name] !== undefined) features.push({ name, capability });
+  }
+  return features;
 }

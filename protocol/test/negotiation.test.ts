@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUBPROTOCOL_V1, selectSubprotocol, v1FeatureOf, validateClientMessage } from '../src/index.js';
+import { SUBPROTOCOL_V1, selectSubprotocol, v1FeaturesOf, validateClientMessage } from '../src/index.js';
 
 const message = (value: unknown) => {
   const result = validateClientMessage(value);
@@ -33,17 +33,26 @@ describe('v1FeatureOf', () => {
       { type: 'notify', channel: 'c', payload: 1 },
       { type: 'ping' },
     ]) {
-      expect(v1FeatureOf(message(value))).toBeUndefined();
+      expect(v1FeaturesOf(message(value))).toEqual([]);
     }
   });
-  it('names the v1 field or type a message uses', () => {
-    expect(v1FeatureOf(message({ type: 'arrow', sql: 'x', params: [1] }))).toBe('params');
-    expect(v1FeatureOf(message({ type: 'arrow', sql: 'x', stream: true }))).toBe('stream');
-    expect(v1FeatureOf(message({ type: 'json', sql: 'x', temporal: 'iso' }))).toBe('temporal');
-    expect(v1FeatureOf(message({ type: 'exec', sql: 'x', timeoutMs: 5 }))).toBe('timeoutMs');
-    expect(v1FeatureOf(message({ type: 'fetch', queryId: 'q', rows: 1 }))).toBe('fetch');
-    expect(v1FeatureOf(message({ type: 'beginSession' }))).toBe('beginSession');
-    expect(v1FeatureOf({ type: 'uploadArrow', tableName: 't', chunked: true })).toBe('chunked');
-    expect(v1FeatureOf({ type: 'uploadChunk', queryId: 'u' })).toBe('uploadChunk');
+  it('names the v1 fields and types a message uses, with their capabilities', () => {
+    const names = (value: unknown) => v1FeaturesOf(value as never).map((f) => `${f.name}:${f.capability}`);
+    expect(names(message({ type: 'arrow', sql: 'x', params: [1] }))).toEqual(['params:params']);
+    expect(names(message({ type: 'arrow', sql: 'x', stream: true, fetchRows: 5, compression: 'lz4' }))).toEqual([
+      'stream:stream',
+      'fetchRows:cursor',
+      'compression:compression',
+    ]);
+    expect(names(message({ type: 'json', sql: 'x', temporal: 'iso', progress: true }))).toEqual([
+      'progress:progress',
+      'temporal:temporal',
+    ]);
+    expect(names(message({ type: 'exec', sql: 'x', timeoutMs: 5 }))).toEqual(['timeoutMs:timeout']);
+    expect(names(message({ type: 'fetch', queryId: 'q', rows: 1 }))).toEqual(['fetch:cursor']);
+    expect(names(message({ type: 'beginSession' }))).toEqual(['beginSession:session']);
+    expect(names({ type: 'uploadArrow', tableName: 't', chunked: true })).toEqual(['chunked:chunkedUpload']);
+    expect(names({ type: 'uploadChunk', queryId: 'u' })).toEqual(['uploadChunk:chunkedUpload']);
+    expect(names({ type: 'uploadFile', tableName: 't', format: 'csv' })).toEqual(['uploadFile:fileUpload']);
   });
 });

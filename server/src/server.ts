@@ -1,6 +1,6 @@
 import { type Server as HttpServer, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloseCode } from '@duckwire/protocol';
+import { CloseCode, selectSubprotocol } from '@duckwire/protocol';
 import { WebSocketServer } from 'ws';
 import { ResultCache } from './cache/result-cache.js';
 import { Database } from './database/database.js';
@@ -10,7 +10,7 @@ import { type Logger, createLogger } from './logger.js';
 import { type ResolvedOptions, type ServerOptions, resolveOptions } from './options.js';
 import { ChannelRegistry } from './pubsub/channel-registry.js';
 import { Session } from './session/session.js';
-import { SERVER_PACKAGE } from './version.js';
+import { describeServer } from './version.js';
 
 /** A running duckwire server. */
 export interface DuckwireServer {
@@ -99,18 +99,18 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
       {
         authToken: resolved.authToken,
         isReady: () => database !== undefined && !shuttingDown,
-        version: () => ({
-          name: SERVER_PACKAGE.name,
-          version: SERVER_PACKAGE.version,
-          duckdb: Database.version,
-          node: process.version,
-        }),
+        version: () => describeServer(Database.version),
       },
       request,
       response,
     ),
   );
-  const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxMessageBytes });
+  // `ws` would otherwise select the first subprotocol offered, known or not.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: resolved.maxMessageBytes,
+    handleProtocols: (offered) => selectSubprotocol(offered),
+  });
   await listen(http, resolved.port, resolved.host);
 
   let cache: ResultCache | undefined;

@@ -7,11 +7,13 @@ import {
   type ProtocolError,
   type UploadArrowHeader,
   parseClientFrame,
+  SUBPROTOCOL_V1,
   parseClientMessage,
-  v1FeatureOf,
+  v1FeaturesOf,
 } from '@duckwire/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { tokenMatches } from '../auth/token.js';
+import { Database } from '../database/database.js';
 import { withConflictRetry } from '../database/conflict-retry.js';
 import { WireError } from '../errors.js';
 import type { ChannelRegistry, Subscriber } from '../pubsub/channel-registry.js';
@@ -19,6 +21,8 @@ import { loadArrowIntoTable } from '../upload/load-arrow.js';
 import { type CancelReason, QueryTask } from './query-task.js';
 import { type QueryContext, runQuery } from './run-query.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
+import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
+import { describeServer } from '../version.js';
 
 /** What a session needs from the server. */
 export interface SessionContext extends Omit<QueryContext, 'writer'> {
@@ -37,6 +41,8 @@ export class Session implements Subscriber {
   readonly #subscriptions = new Set<string>();
   #authenticated: boolean;
   #closed = false;
+  /** Whether this connection negotiated duckwire.v1 (the `duckwire.v1` subprotocol was selected). */
+  readonly #v1: boolean;
 
   constructor(ws: WebSocket, context: SessionContext) {
     this.#ws = ws;
@@ -44,6 +50,8 @@ export class Session implements Subscriber {
     this.#writer = new SocketWriter(ws);
     this.#queryContext = { ...context, writer: this.#writer };
     this.#authenticated = context.options.authToken === undefined;
+    this.#v1 = ws.protocol === SUBPROTOCOL_V1;
+    if (this.#v1) this.#send(buildHello(context.options, describeServer(Database.version)));
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('close', () => this.#onClose());
     ws.on('error', (error) => context.logger.debug({ reason: error.message }, 'socket error'));
@@ -124,14 +132,21 @@ export class Session implements Subscriber {
     this.#dispatch(parsed.value);
   }
 
-  /** A duckwire.v1 field or message type on a connection that did not negotiate v1 is refused, never half-served. */
+  /**
+   * A v1 field or message type is refused, never half-served, when this connection did not negotiate
+   * duckwire.v1 or this server does not implement its capability.
+   */
   #refuseNotNegotiated(message: ClientMessage | ClientBinaryHeader): boolean {
-    const feature = v1FeatureOf(message);
-    if (feature === undefined) return false;
+    const missing = v1FeaturesOf(message).find(
+      (feature) => !this.#v1 || !SERVER_CAPABILITIES.has(feature.capability),
+    );
+    if (missing === undefined) return false;
     const queryId = 'queryId' in message ? message.queryId : undefined;
     this.#sendError({
       code: ErrorCode.NotNegotiated,
-      message: `"${feature}" requires the duckwire.v1 protocol (offer the WebSocket subprotocol duckwire.v1)`,
+      message: this.#v1
+        ? `"${missing.name}" is not supported by this server (capability "${missing.capability}" is not in hello)`
+        : `"${missing.name}" requires the duckwire.v1 protocol (offer the WebSocket subprotocol duckwire.v1)`,
       ...(queryId ? { queryId } : {}),
     });
     return true;
@@ -145,7 +160,12 @@ export class Session implements Subscriber {
           return;
         }
         this.#authenticated = true;
-        this.#send({ type: 'authAck' });
+        // A v1 peer that had to authenticate learns the versions only now (hello did not carry them).
+        if (this.#v1 && this.#context.options.authToken !== undefined) {
+          this.#send({ type: 'authAck', server: describeServer(Database.version) });
+        } else {
+          this.#send({ type: 'authAck' });
+        }
         return;
       case 'arrow':
       case 'json':

@@ -27,8 +27,8 @@ export class TestClient {
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
   }
 
-  static connect(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
-    const ws = new WebSocket(url, { maxPayload: 2 ** 31, ...options });
+  static connect(url: string, options: WebSocket.ClientOptions = {}, protocols: string[] = []): Promise<TestClient> {
+    const ws = new WebSocket(url, protocols, { maxPayload: 2 ** 31, ...options });
     const client = new TestClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

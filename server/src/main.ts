@@ -17,16 +17,38 @@ const port = (value: string) => {
   return number;
 };
 
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+
 const program = new Command('duckwire-server')
   .description('DuckDB over WebSockets: serve a DuckDB database to web apps (Arrow IPC and JSON results).')
   .version(SERVER_PACKAGE.version, '-v, --version')
   .option('--db-path <path>', 'DuckDB database file, or :memory:', ':memory:')
   .option('--port <port>', 'TCP port (0 picks a free one)', port, 4000)
-  .option('--host <host>', 'interface to listen on; 0.0.0.0 exposes the server to the network', '127.0.0.1')
+  .option(
+    '--host <host>',
+    'interface to listen on; 0.0.0.0 exposes the server to the network and then needs an auth token',
+    '127.0.0.1',
+  )
   .option('--extensions <list>', 'extensions to install and load, comma-separated: httpfs,spatial,h3@community')
   .addOption(
     new Option('--auth-token <token>', 'require clients to authenticate with this token').env('DUCKWIRE_AUTH_TOKEN'),
   )
+  .addOption(
+    new Option('--auth-token-file <path>', 'read the auth token from this file (keeps it out of argv and the environment)').env(
+      'DUCKWIRE_AUTH_TOKEN_FILE',
+    ),
+  )
+  .option(
+    '--allowed-origins <list>',
+    'browser origins allowed to connect besides http(s)://localhost, 127.0.0.1 and [::1] (any port), comma-separated: https://app.example.com,null or *',
+    list,
+  )
+  .option(
+    '--allowed-hosts <list>',
+    'Host header names accepted besides loopback ones (guards against DNS rebinding), comma-separated, or *',
+    list,
+  )
+  .option('--allow-unauthenticated', 'allow listening on a non-loopback --host without an auth token')
   .option('--cache-dir <dir>', 'directory of the result cache (default: a folder in the OS temp directory)')
   .option('--cache-max-bytes <n>', 'size bound of the result cache', positiveInt('--cache-max-bytes'))
   .option('--no-cache', 'turn the result cache off (persist is then ignored)')
@@ -46,6 +68,10 @@ const flags = program.opts<{
   host: string;
   extensions?: string;
   authToken?: string;
+  authTokenFile?: string;
+  allowedOrigins?: string[];
+  allowedHosts?: string[];
+  allowUnauthenticated?: boolean;
   cacheDir?: string;
   cacheMaxBytes?: number;
   cache: boolean;
@@ -64,6 +90,10 @@ try {
     host: flags.host,
     extensions: flags.extensions ? [flags.extensions] : [],
     authToken: flags.authToken,
+    authTokenFile: flags.authTokenFile,
+    allowedOrigins: flags.allowedOrigins,
+    allowedHosts: flags.allowedHosts,
+    allowUnauthenticated: flags.allowUnauthenticated,
     cacheDir: flags.cacheDir,
     cacheMaxBytes: flags.cacheMaxBytes,
     noCache: !flags.cache,

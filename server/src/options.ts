@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PORT } from '@duckwire/protocol';
+import { readTokenFile } from './auth/token-file.js';
 import type { Logger } from './logger.js';
 
 /** Settings of a duckwire server. Every field has a default; see {@link resolveOptions}. */
@@ -13,6 +14,21 @@ export interface ServerOptions {
   readonly port?: number;
   /** When set, clients must authenticate with this token first. */
   readonly authToken?: string;
+  /** A file holding the auth token (its trailing line break is dropped); instead of `authToken`. */
+  readonly authTokenFile?: string;
+  /**
+   * Browser origins allowed to open a WebSocket besides loopback ones (`http(s)://localhost`,
+   * `127.0.0.1`, `[::1]`, any port): `scheme://host[:port]`, `null`, or `*` for any. Requests
+   * without an `Origin` header (non-browser clients) are always allowed.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Host names accepted in the `Host` header besides loopback ones, or `*` for any. While the server
+   * listens on a loopback address, or once this is set, other `Host`s are refused (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Listen on a non-loopback address without an auth token. Refused at start unless set. */
+  readonly allowUnauthenticated?: boolean;
   /** Extensions to install and load at start, as `name` or `name@repository`. Failures are warnings. */
   readonly extensions?: readonly string[];
   /** Directory of the result cache. Default: a `duckwire-cache-<pid>` folder in the OS temp directory. */
@@ -36,18 +52,32 @@ export interface ServerOptions {
 }
 
 /** {@link ServerOptions} with every default filled in. */
-export interface ResolvedOptions extends Required<Omit<ServerOptions, 'authToken' | 'maxResultRows' | 'logger'>> {
+export interface ResolvedOptions
+  extends Required<Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'logger'>> {
   readonly authToken: string | undefined;
   readonly maxResultRows: number | undefined;
 }
 
-/** Fill in the defaults of {@link ServerOptions}. */
+/** The token in force: `authToken`, or the contents of `authTokenFile`, never both. */
+function resolveAuthToken(options: ServerOptions): string | undefined {
+  const token = options.authToken === '' ? undefined : options.authToken;
+  if (options.authTokenFile === undefined || options.authTokenFile === '') return token;
+  if (token !== undefined) {
+    throw new Error('the auth token is given twice: use --auth-token (DUCKWIRE_AUTH_TOKEN) or --auth-token-file, not both');
+  }
+  return readTokenFile(options.authTokenFile);
+}
+
+/** Fill in the defaults of {@link ServerOptions}; reads `authTokenFile`. Throws a one-line `Error` on a bad setting. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     dbPath: options.dbPath ?? ':memory:',
     host: options.host ?? '127.0.0.1',
     port: options.port ?? DEFAULT_PORT,
-    authToken: options.authToken === '' ? undefined : options.authToken,
+    authToken: resolveAuthToken(options),
+    allowedOrigins: options.allowedOrigins ?? [],
+    allowedHosts: options.allowedHosts ?? [],
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
     extensions: options.extensions ?? [],
     cacheDir: options.cacheDir ?? join(tmpdir(), `duckwire-cache-${process.pid}`),
     cacheMaxBytes: options.cacheMaxBytes ?? 512 * 1024 * 1024,

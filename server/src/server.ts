@@ -5,11 +5,16 @@ import { WebSocketServer } from 'ws';
 import { ResultCache } from './cache/result-cache.js';
 import { Database } from './database/database.js';
 import { type ExtensionSpec, parseExtensionList } from './database/extensions.js';
+import { AccessPolicy } from './access/access-policy.js';
+import { isLoopbackHostname } from './access/loopback.js';
+import { RefusalLog } from './access/refusal-log.js';
 import { handleHttp } from './http/routes.js';
+import { type UpgradeGate, handleUpgrade } from './http/upgrade.js';
 import { type Logger, createLogger } from './logger.js';
 import { type ResolvedOptions, type ServerOptions, resolveOptions } from './options.js';
 import { ChannelRegistry } from './pubsub/channel-registry.js';
-import { Session } from './session/session.js';
+import { Readiness } from './readiness.js';
+import { Session, type SessionContext } from './session/session.js';
 import { describeServer } from './version.js';
 
 /** A running duckwire server. */
@@ -77,28 +82,45 @@ function listen(server: HttpServer, port: number, host: string): Promise<void> {
 
 /**
  * Start a duckwire server: open DuckDB (in memory unless `dbPath` is given), load extensions,
- * and serve the WebSocket protocol plus `/healthz`, `/readyz` and `/version` on one port.
- * Rejects with a {@link StartupError} when the port is taken or the database cannot be opened.
+ * and serve the WebSocket protocol plus `/healthz`, `/readyz` and `/version` on one port. The port
+ * opens before DuckDB does; WebSocket upgrades in that window wait for it (up to 10 s, then 503).
+ * Rejects with a {@link StartupError} when a setting is invalid, the port is taken, the database
+ * cannot be opened, or the server would listen on a non-loopback address without an auth token
+ * (unless `allowUnauthenticated`).
  */
 export async function startServer(options: ServerOptions = {}): Promise<DuckwireServer> {
-  const resolved = resolveOptions(options);
+  let resolved: ResolvedOptions;
   let extensions: ExtensionSpec[];
+  let policy: AccessPolicy;
   try {
+    resolved = resolveOptions(options);
     extensions = parseExtensionList(resolved.extensions);
+    policy = new AccessPolicy({ ...resolved, boundToLoopback: isLoopbackHostname(resolved.host) });
   } catch (error) {
     throw new StartupError((error as Error).message);
   }
+  if (!isLoopbackHostname(resolved.host) && resolved.authToken === undefined && !resolved.allowUnauthenticated) {
+    throw new StartupError(
+      `refusing to listen on ${resolved.host} without an auth token: anyone who can reach it could run SQL as this user; ` +
+        'set --auth-token-file (or DUCKWIRE_AUTH_TOKEN), or pass --allow-unauthenticated',
+    );
+  }
   const logger: Logger = options.logger ?? createLogger();
+  const refusals = new RefusalLog(logger);
+  const readiness = new Readiness();
   const sessions = new Set<Session>();
   const channels = new ChannelRegistry();
   let database: Database | undefined;
+  let context: SessionContext | undefined;
   let shuttingDown = false;
 
   const http = createServer((request, response) =>
     handleHttp(
       {
         authToken: resolved.authToken,
-        isReady: () => database !== undefined && !shuttingDown,
+        policy,
+        refusals,
+        isReady: () => readiness.ready && !shuttingDown,
         version: () => describeServer(Database.version),
       },
       request,
@@ -111,6 +133,23 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
     maxPayload: resolved.maxMessageBytes,
     handleProtocols: (offered) => selectSubprotocol(offered),
   });
+  // Upgrades that arrive while DuckDB is still opening wait for it (bounded) instead of failing.
+  const gate: UpgradeGate = {
+    policy,
+    refusals,
+    readiness,
+    isShuttingDown: () => shuttingDown,
+    accept: (request, socket, head) => {
+      const base = context as SessionContext;
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        // Every line a session logs (auth failures included) names its peer.
+        const session = new Session(ws, { ...base, logger: base.logger.child({ remote: request.socket.remoteAddress }) });
+        sessions.add(session);
+        ws.on('close', () => sessions.delete(session));
+      });
+    },
+  };
+  http.on('upgrade', (request, socket, head) => void handleUpgrade(gate, request, socket, head));
   await listen(http, resolved.port, resolved.host);
 
   let cache: ResultCache | undefined;
@@ -125,12 +164,13 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
     });
     if (!resolved.noCache) cache = await ResultCache.open({ dir: resolved.cacheDir, maxBytes: resolved.cacheMaxBytes });
   } catch (error) {
+    readiness.markFailed();
     await database?.close();
     await new Promise((resolve) => http.close(resolve));
     throw error;
   }
   const db = database;
-  const context = {
+  context = {
     database: db,
     options: resolved,
     cache,
@@ -138,23 +178,15 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
     channels,
     isShuttingDown: () => shuttingDown,
   };
-
-  http.on('upgrade', (request, socket, head) => {
-    if (shuttingDown) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      const session = new Session(ws, context);
-      sessions.add(session);
-      ws.on('close', () => sessions.delete(session));
-    });
-  });
+  readiness.markReady();
 
   const address = http.address() as AddressInfo;
   const host = resolved.host;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   logger.info({ host, port: address.port, dbPath: resolved.dbPath, auth: resolved.authToken !== undefined }, 'listening');
+  if (!isLoopbackHostname(host) && resolved.authToken === undefined) {
+    logger.warn({ host }, 'no auth token on a non-loopback address: anyone who can reach this port can run SQL');
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,11 +11,48 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const oneLine = (text: string) => text.trim().split('\n').length === 1;
 
+/** A port that was free a moment ago (for a CLI that must be reached before it logs its port). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Resolve as soon as a TCP connection to `port` succeeds (polling every few milliseconds). */
+async function untilPortOpens(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 describe('duckwire-server CLI', () => {
   it('prints help', async () => {
     const proc = spawnCli(['--help']);
     expect(await proc.exited).toBe(0);
-    for (const flag of ['--db-path', '--port', '--host', '--extensions', '--auth-token', '--no-cache', '--cache-dir']) {
+    for (const flag of [
+      '--db-path',
+      '--port',
+      '--host',
+      '--extensions',
+      '--auth-token',
+      '--auth-token-file',
+      '--allowed-origins',
+      '--allowed-hosts',
+      '--allow-unauthenticated',
+      '--no-cache',
+      '--cache-dir',
+    ]) {
       expect(proc.stdout).toContain(flag);
     }
   });
@@ -136,5 +173,96 @@ describe('duckwire-server CLI', () => {
     expect(reply).toMatchObject({ type: 'error', code: 'cancelled' });
     expect(await proc.exited).toBe(0);
     expect((await client.closed).code).toBe(1001);
+  });
+
+  it('refuses to listen on a non-loopback address without a token, in one line, before listening', async () => {
+    const proc = spawnCli(['--port', '0', '--host', '0.0.0.0']);
+    // Should it listen after all, stop it at once rather than leave it exposed.
+    const listened = untilListening(proc).then(
+      () => proc.child.kill('SIGKILL'),
+      () => undefined,
+    );
+    expect(await proc.exited).toBe(1);
+    await listened;
+    expect(proc.stderr).toMatch(/^duckwire-server: refusing to listen on 0\.0\.0\.0 without an auth token: .*--allow-unauthenticated\n$/);
+    expect(oneLine(proc.stderr)).toBe(true);
+  });
+
+  it('reads the auth token from --auth-token-file (trailing newline dropped) and never logs it', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'from-file\n');
+    const proc = spawnCli(['--port', '0', '--auth-token-file', tokenFile]);
+    const port = await untilListening(proc);
+    const wrong = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+    wrong.send({ type: 'auth', token: 'from-file\n' });
+    expect(await wrong.waitFor((r) => r.type === 'error')).toMatchObject({ code: 'unauthorized' });
+    const authed = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+    authed.send({ type: 'auth', token: 'from-file' });
+    await authed.waitFor((r) => r.type === 'authAck');
+    expect(await authed.rows('select 7 as seven')).toEqual([{ seven: 7 }]);
+    await authed.close();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.stderr).not.toContain('from-file');
+    // The auth failure names its peer.
+    expect(proc.stderr).toMatch(/"remote":"127\.0\.0\.1".*"msg":"unauthorized connection closed"/);
+  });
+
+  it('reads the token file named by DUCKWIRE_AUTH_TOKEN_FILE', async () => {
+    const tokenFile = join(dir, 'token-env');
+    writeFileSync(tokenFile, 'env-file-token');
+    const proc = spawnCli(['--port', '0'], { DUCKWIRE_AUTH_TOKEN_FILE: tokenFile });
+    const port = await untilListening(proc);
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+    client.send({ type: 'auth', token: 'env-file-token' });
+    await client.waitFor((r) => r.type === 'authAck');
+    await client.close();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  });
+
+  it('ends with a one-line message on a token file that is missing, empty, or given beside a token', async () => {
+    const missing = spawnCli(['--port', '0', '--auth-token-file', join(dir, 'no-such-token')]);
+    expect(await missing.exited).toBe(1);
+    expect(missing.stderr).toMatch(/^duckwire-server: cannot read auth token file .*no-such-token: ENOENT\n$/);
+    const emptyFile = join(dir, 'empty-token');
+    writeFileSync(emptyFile, '\n');
+    const empty = spawnCli(['--port', '0', '--auth-token-file', emptyFile]);
+    expect(await empty.exited).toBe(1);
+    expect(empty.stderr).toMatch(/^duckwire-server: auth token file .*empty-token is empty\n$/);
+    const both = spawnCli(['--port', '0', '--auth-token-file', emptyFile], { DUCKWIRE_AUTH_TOKEN: 'x' });
+    expect(await both.exited).toBe(1);
+    expect(both.stderr).toMatch(/^duckwire-server: the auth token is given twice/);
+    expect(oneLine(both.stderr)).toBe(true);
+  });
+
+  it('takes --allowed-origins as a comma list', async () => {
+    const proc = spawnCli(['--port', '0', '--allowed-origins', 'https://a.example,https://b.example']);
+    const port = await untilListening(proc);
+    const url = `ws://127.0.0.1:${port}/`;
+    try {
+      const b = await TestClient.connect(url, { origin: 'https://b.example' });
+      expect(await b.rows('select 2 as two')).toEqual([{ two: 2 }]);
+      await b.close();
+      await expect(TestClient.connect(url, { origin: 'https://c.example' })).rejects.toThrow(/403/);
+    } finally {
+      proc.child.kill('SIGTERM');
+    }
+    expect(await proc.exited).toBe(0);
+    expect(proc.stderr).toMatch(/"origin":"https:\/\/c\.example".*"msg":"WebSocket upgrade refused: origin not allowed"/);
+  });
+
+  it('answers a WebSocket opened as soon as the port opens, before DuckDB is ready', async () => {
+    const port = await freePort();
+    const proc = spawnCli(['--port', String(port), '--db-path', join(dir, 'early.duckdb')]);
+    try {
+      await untilPortOpens(port);
+      const client = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+      expect(await client.rows('select 42 as answer')).toEqual([{ answer: 42 }]);
+      await client.close();
+    } finally {
+      proc.child.kill('SIGTERM');
+    }
+    expect(await proc.exited).toBe(0);
   });
 });

@@ -71,6 +71,17 @@ describe('auth on', () => {
     await first.close();
   });
 
+  it('names the remote address of every auth failure in the log', async () => {
+    const client = await TestClient.connect(server.url);
+    client.send({ type: 'auth', token: 'wrong-again' });
+    await client.closed;
+    expect((await fetch(`${http}/version`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const failures = logs.filter((line) => /unauthorized/.test(String(line.msg)));
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    for (const line of failures) expect(line).toMatchObject({ remote: '127.0.0.1' });
+    expect(failures.some((line) => line.msg === 'HTTP request refused: unauthorized' && line.path === '/version')).toBe(true);
+  });
+
   it('never logs the token', () => {
     expect(JSON.stringify(logs)).not.toContain(TOKEN);
   });

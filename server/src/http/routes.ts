@@ -1,9 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessPolicy } from '../access/access-policy.js';
+import type { RefusalLog } from '../access/refusal-log.js';
 import { bearerToken, tokenMatches } from '../auth/token.js';
 
 /** What the HTTP endpoints report on. */
 export interface HttpState {
   readonly authToken: string | undefined;
+  /** The `Host` rule (DNS rebinding) for `/readyz` and `/version`. */
+  readonly policy: AccessPolicy;
+  /** Where refused requests are logged. */
+  readonly refusals: RefusalLog;
   /** DuckDB is open and the server is not shutting down. */
   readonly isReady: () => boolean;
   /** The body of `GET /version`. */
@@ -18,7 +24,8 @@ function reply(response: ServerResponse, status: number, body: string, type = 't
 /**
  * The plain-HTTP side of the port: `GET /healthz` (always open, 200 while the process runs),
  * `GET /readyz` (200 once DuckDB is open, 503 before and during shutdown) and `GET /version`.
- * With a token configured, `/readyz` and `/version` need `Authorization: Bearer TOKEN`.
+ * With a token configured, `/readyz` and `/version` need `Authorization: Bearer TOKEN`; with a
+ * foreign `Host` (see {@link AccessPolicy}) they answer 403, so a DNS-rebound page cannot read them.
  */
 export function handleHttp(state: HttpState, request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '/').split('?')[0];
@@ -34,7 +41,17 @@ export function handleHttp(state: HttpState, request: IncomingMessage, response:
     reply(response, 404, 'not found: this port serves a duckwire WebSocket, /healthz, /readyz and /version');
     return;
   }
+  const refusal = state.policy.checkRequest(request);
+  if (refusal) {
+    state.refusals.note(`HTTP request refused: ${refusal.header} not allowed`, {
+      [refusal.header]: refusal.value,
+      remote: request.socket.remoteAddress,
+    });
+    reply(response, 403, refusal.message);
+    return;
+  }
   if (state.authToken !== undefined && !tokenMatches(state.authToken, bearerToken(request.headers.authorization))) {
+    state.refusals.note('HTTP request refused: unauthorized', { path, remote: request.socket.remoteAddress });
     response.setHeader('www-authenticate', 'Bearer');
     reply(response, 401, 'unauthorized');
     return;

@@ -1,6 +1,7 @@
 // Origin and Host checks of a real server: what a web page (cross-site WebSocket hijacking) or a
 // DNS-rebound name can and cannot reach, over real `ws` handshakes.
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { DuckwireServer, ServerOptions } from '../src/index.js';
@@ -100,6 +101,37 @@ describe('Origin check (defaults)', () => {
     }
     const client = await TestClient.connect(server.url, { origin: 'http://localhost:5173' });
     expect(await client.rows('select 1 as one')).toEqual([{ one: 1 }]);
+    await client.close();
+  });
+
+  it('survives peers that reset the connection while being refused', async () => {
+    const upgrade = [
+      'GET / HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      'Origin: http://reset.example',
+      '',
+      '',
+    ].join('\r\n');
+    const resets = Array.from(
+      { length: 200 },
+      () =>
+        new Promise<void>((resolve) => {
+          const socket = connect(server.port, '127.0.0.1', () => {
+            socket.write(upgrade);
+            socket.resetAndDestroy();
+          });
+          socket.on('error', () => {});
+          socket.on('close', () => resolve());
+        }),
+    );
+    await Promise.all(resets);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const client = await TestClient.connect(server.url);
+    expect(await client.rows('select 1 as alive')).toEqual([{ alive: 1 }]);
     await client.close();
   });
 

@@ -38,6 +38,10 @@ export async function handleUpgrade(
   socket: Duplex,
   head: Buffer,
 ): Promise<void> {
+  // Node's HTTP server stops listening for errors on a socket it hands over for an upgrade: until
+  // `ws` takes it, a peer that resets (while refused, or while waiting) would raise an uncaught error.
+  const ignore = () => {};
+  socket.on('error', ignore);
   const refusal = gate.policy.checkUpgrade(request);
   if (refusal) {
     gate.refusals.note(`WebSocket upgrade refused: ${refusal.header} not allowed`, {
@@ -48,11 +52,7 @@ export async function handleUpgrade(
     return;
   }
   if (!gate.readiness.ready) {
-    // A peer that gives up while waiting must not raise an unhandled 'error'.
-    const ignore = () => {};
-    socket.on('error', ignore);
     const ready = await gate.readiness.wait(READY_WAIT_MS);
-    socket.off('error', ignore);
     if (socket.destroyed) return;
     if (!ready) {
       refuseUpgrade(socket, 503, 'not ready: the server is still starting (or failed to start)');
@@ -63,5 +63,6 @@ export async function handleUpgrade(
     refuseUpgrade(socket, 503, 'the server is shutting down');
     return;
   }
+  socket.off('error', ignore);
   gate.accept(request, socket, head);
 }

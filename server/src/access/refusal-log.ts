@@ -1,6 +1,8 @@
 // One warning per refused request, without letting a hostile page flood the log: a page can open
 // thousands of sockets a second, each refused the same way.
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../logger.js';
+import type { AccessPolicy, Refusal } from './access-policy.js';
 
 /** How long repeats of one refusal (same reason, same value, same peer) are counted instead of logged. */
 const QUIET_MS = 60_000;
@@ -38,5 +40,13 @@ export class RefusalLog {
     if (this.#recent.size >= MAX_KEYS) this.#recent.delete(this.#recent.keys().next().value as string);
     this.#recent.set(key, { until: now + QUIET_MS, repeated: 0 });
     this.#logger.warn({ ...fields, ...(seen?.repeated ? { repeated: seen.repeated } : {}) }, message);
+  }
+
+  /** Record a request that an {@link AccessPolicy} refused: `what` says which kind of request it was. */
+  refused(what: 'WebSocket upgrade' | 'HTTP request', refusal: Refusal, request: IncomingMessage): void {
+    this.note(`${what} refused: ${refusal.header} not allowed`, {
+      [refusal.header]: refusal.value,
+      remote: request.socket.remoteAddress,
+    });
   }
 }

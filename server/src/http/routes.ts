@@ -43,10 +43,7 @@ export function handleHttp(state: HttpState, request: IncomingMessage, response:
   }
   const refusal = state.policy.checkRequest(request);
   if (refusal) {
-    state.refusals.note(`HTTP request refused: ${refusal.header} not allowed`, {
-      [refusal.header]: refusal.value,
-      remote: request.socket.remoteAddress,
-    });
+    state.refusals.refused('HTTP request', refusal, request);
     reply(response, 403, refusal.message);
     return;
   }

@@ -44,10 +44,7 @@ export async function handleUpgrade(
   socket.on('error', ignore);
   const refusal = gate.policy.checkUpgrade(request);
   if (refusal) {
-    gate.refusals.note(`WebSocket upgrade refused: ${refusal.header} not allowed`, {
-      [refusal.header]: refusal.value,
-      remote: request.socket.remoteAddress,
-    });
+    gate.refusals.refused('WebSocket upgrade', refusal, request);
     refuseUpgrade(socket, 403, refusal.message);
     return;
   }

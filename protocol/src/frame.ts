@@ -1,5 +1,5 @@
 import { ErrorCode } from './error-codes.js';
-import { type ParseResult, failure, success } from './result.js';
+import { type ParseResult, failure, success } from './parse-result.js';
 
 /**
  * Binary frames are `[u32 big-endian N][N bytes of UTF-8 JSON header][payload]`.

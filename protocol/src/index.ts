@@ -9,7 +9,7 @@ export * from './messages/server.js';
 export * from './fields.js';
 export * from './error-codes.js';
 export * from './close-codes.js';
-export * from './result.js';
+export * from './parse-result.js';
 export * from './frame.js';
 export * from './validator.js';
 export * from './parse.js';

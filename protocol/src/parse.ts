@@ -1,7 +1,7 @@
 import { type Frame, decodeFrame } from './frame.js';
 import { ClientBinaryHeader, ClientMessage } from './messages/client.js';
 import { ServerBinaryHeader, ServerMessage } from './messages/server.js';
-import { type ParseResult, success } from './result.js';
+import { type ParseResult, success } from './parse-result.js';
 import { TypeDispatcher } from './validator.js';
 
 const clientMessages = new TypeDispatcher(ClientMessage.anyOf, 'client message');

@@ -2,7 +2,7 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { ErrorCode } from './error-codes.js';
-import { type ParseResult, failure, success } from './result.js';
+import { type ParseResult, failure, success } from './parse-result.js';
 
 /** A checker for one schema: compiled where the platform allows code generation, interpreted otherwise (e.g. under a strict CSP). */
 export interface Validator<T extends TSchema> {

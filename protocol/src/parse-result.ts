@@ -1,3 +1,4 @@
+/** The outcome of parsing a message or frame: the parsed value, or the {@link ProtocolError} to answer with. */
 import type { ErrorCode } from './error-codes.js';
 
 /** Why a message or frame was refused: a code, a clear message, and the `queryId` when one could be read. */

@@ -3,7 +3,8 @@ import { type ParseResult, failure, success } from './parse-result.js';
 
 /**
  * Binary frames are `[u32 big-endian N][N bytes of UTF-8 JSON header][payload]`.
- * This module encodes and decodes that framing; it knows nothing of header types.
+ * This module lays out and decodes that framing; it knows nothing of header types (the typed
+ * encoders are in `encode.ts`, the typed parsers in `parse.ts`).
  */
 
 /** The ways a binary frame can be malformed. */
@@ -31,20 +32,19 @@ const frameFault = (fault: FrameFault, message: string): ParseResult<Frame> =>
   failure({ code: ErrorCode.InvalidFrame, message: `invalid binary frame (${fault}): ${message}` });
 
 /**
- * Encode the part of a frame that precedes the payload: the length prefix and the header JSON.
- * Send it, then the payload bytes, as one WebSocket message (possibly in fragments).
+ * The part of a frame that precedes the payload, for header JSON text that is already checked
+ * (see `encodeFrameHead` in `encode.ts`, the typed way to build one).
  */
-export function encodeFrameHead(header: object): Uint8Array {
-  const json = utf8Encoder.encode(JSON.stringify(header));
+export function frameHeadOf(headerJson: string): Uint8Array {
+  const json = utf8Encoder.encode(headerJson);
   const head = new Uint8Array(FRAME_PREFIX_BYTES + json.byteLength);
   new DataView(head.buffer).setUint32(0, json.byteLength, false);
   head.set(json, FRAME_PREFIX_BYTES);
   return head;
 }
 
-/** Encode a whole frame: prefix, header JSON and payload, in one buffer. */
-export function encodeFrame(header: object, payload: Uint8Array | readonly Uint8Array[]): Uint8Array {
-  const head = encodeFrameHead(header);
+/** A frame head and its payload (one buffer or several parts) joined into one buffer. */
+export function joinFrame(head: Uint8Array, payload: Uint8Array | readonly Uint8Array[]): Uint8Array {
   const parts = payload instanceof Uint8Array ? [payload] : payload;
   let total = head.byteLength;
   for (const part of parts) total += part.byteLength;

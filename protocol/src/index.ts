@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * The duckwire wire protocol: TypeBox schemas for every message, validators, static types,
- * named error and close codes, and the binary frame codec. Client, server and conformance
+ * typed encoders of both directions, named error and close codes, and the binary frame codec. Client, server and conformance
  * suite all import it; it is the single source of truth for what crosses the wire.
  */
 export * from './messages/client.js';
@@ -10,7 +10,8 @@ export * from './fields.js';
 export * from './error-codes.js';
 export * from './close-codes.js';
 export * from './parse-result.js';
-export * from './frame.js';
+export { decodeFrame, FRAME_PREFIX_BYTES, type Frame, type FrameFault } from './frame.js';
+export * from './encode.js';
 export * from './validator.js';
 export * from './parse.js';
 export * from './catalog.js';

@@ -1,13 +1,13 @@
+/**
+ * The receiving side: parse and validate text messages and binary frames of either direction.
+ * Never throws; every failure is a {@link ProtocolError} to answer with.
+ */
+import { clientHeaders, clientMessages, serverHeaders, serverMessages } from './dispatchers.js';
 import { type Frame, decodeFrame } from './frame.js';
-import { ClientBinaryHeader, ClientMessage } from './messages/client.js';
-import { ServerBinaryHeader, ServerMessage } from './messages/server.js';
+import type { ClientBinaryHeader, ClientMessage } from './messages/client.js';
+import type { ServerBinaryHeader, ServerMessage } from './messages/server.js';
 import { type ParseResult, success } from './parse-result.js';
-import { TypeDispatcher } from './validator.js';
-
-const clientMessages = new TypeDispatcher(ClientMessage.anyOf, 'client message');
-const clientHeaders = new TypeDispatcher(ClientBinaryHeader.anyOf, 'client binary frame header');
-const serverMessages = new TypeDispatcher(ServerMessage.anyOf, 'server message');
-const serverHeaders = new TypeDispatcher(ServerBinaryHeader.anyOf, 'server binary frame header');
+import type { TypeDispatcher } from './validator.js';
 
 /** A decoded binary frame whose header matched a known schema. */
 export interface TypedFrame<H> extends Frame {

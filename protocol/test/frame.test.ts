@@ -6,6 +6,8 @@ import {
   encodeFrameHead,
   FRAME_PREFIX_BYTES,
   type ParseResult,
+  type ServerBinaryHeader,
+  type UploadArrowHeader,
 } from '../src/index.js';
 
 const utf8 = new TextEncoder();
@@ -29,7 +31,7 @@ function expectInvalidFrame<T>(result: ParseResult<T>, fault: string): void {
 }
 
 describe('encodeFrame / decodeFrame', () => {
-  const header = { type: 'arrow', queryId: 'q1' };
+  const header: ServerBinaryHeader = { type: 'arrow', queryId: 'q1' };
   const payload = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 250]);
 
   it('lays out [u32 BE length][UTF-8 JSON header][payload]', () => {
@@ -60,7 +62,7 @@ describe('encodeFrame / decodeFrame', () => {
   });
 
   it('round-trips non-ASCII header text (length counts bytes, not characters)', () => {
-    const unicode = { type: 'uploadArrow', tableName: '"tâble 🦆"' };
+    const unicode: UploadArrowHeader = { type: 'uploadArrow', tableName: '"tâble 🦆"' };
     const frame = encodeFrame(unicode, payload);
     const json = utf8.encode(JSON.stringify(unicode));
     expect(new DataView(frame.buffer).getUint32(0, false)).toBe(json.byteLength);

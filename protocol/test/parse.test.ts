@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ClientMessage,
   ErrorCode,
-  encodeFrame,
   encodeFrameHead,
   type ParseResult,
   type ProtocolError,
@@ -14,6 +13,7 @@ import {
   validateClientMessage,
   validateServerMessage,
 } from '../src/index.js';
+import { encodeRawFrame } from '../src/fixtures.js';
 import {
   baselineClientHeaders,
   baselineClientMessages,
@@ -197,7 +197,7 @@ describe('parseClientFrame', () => {
 
   it.each(baselineClientHeaders)('accepts the header %s and returns the payload', (text) => {
     const header = JSON.parse(text);
-    const result = parseClientFrame(encodeFrame(header, arrowBytes));
+    const result = parseClientFrame(encodeRawFrame(header, arrowBytes));
     expect(result).toEqual({ ok: true, value: { header, payload: arrowBytes } });
     if (!result.ok) return;
     expect(result.value.header.type).toBe('uploadArrow');
@@ -206,7 +206,7 @@ describe('parseClientFrame', () => {
 
   it('accepts a header without queryId and with quoted, qualified table names', () => {
     for (const tableName of ['t', 's.t', '"my table"', '"db"."main"."t"']) {
-      const result = parseClientFrame(encodeFrame({ type: 'uploadArrow', tableName }, arrowBytes));
+      const result = parseClientFrame(encodeRawFrame({ type: 'uploadArrow', tableName }, arrowBytes));
       expect(result.ok).toBe(true);
       if (result.ok) expect(result.value.header.tableName).toBe(tableName);
     }
@@ -222,13 +222,13 @@ describe('parseClientFrame', () => {
 
   it('refuses an unknown header type with unknown_type', () => {
     for (const type of ['upload', 'arrow', 'json', 'UploadArrow']) {
-      expectError(parseClientFrame(encodeFrame({ type, queryId: 'u1' }, arrowBytes)), ErrorCode.UnknownType, type);
+      expectError(parseClientFrame(encodeRawFrame({ type, queryId: 'u1' }, arrowBytes)), ErrorCode.UnknownType, type);
     }
   });
 
   it('refuses uploadArrow without tableName with invalid_message, keeping the queryId', () => {
     const error = expectError(
-      parseClientFrame(encodeFrame({ type: 'uploadArrow', queryId: 'u1' }, arrowBytes)),
+      parseClientFrame(encodeRawFrame({ type: 'uploadArrow', queryId: 'u1' }, arrowBytes)),
       ErrorCode.InvalidMessage,
       '/tableName',
     );
@@ -238,7 +238,7 @@ describe('parseClientFrame', () => {
   it('refuses an empty or non-string tableName with invalid_message', () => {
     for (const tableName of ['', 5, null, ['t']]) {
       expectError(
-        parseClientFrame(encodeFrame({ type: 'uploadArrow', tableName }, arrowBytes)),
+        parseClientFrame(encodeRawFrame({ type: 'uploadArrow', tableName }, arrowBytes)),
         ErrorCode.InvalidMessage,
         '/tableName',
       );
@@ -246,7 +246,7 @@ describe('parseClientFrame', () => {
   });
 
   it('refuses a header without type with invalid_message', () => {
-    expectError(parseClientFrame(encodeFrame({ tableName: 't' }, arrowBytes)), ErrorCode.InvalidMessage, '"type"');
+    expectError(parseClientFrame(encodeRawFrame({ tableName: 't' }, arrowBytes)), ErrorCode.InvalidMessage, '"type"');
   });
 
   it('refuses ill-framed bytes with invalid_frame', () => {
@@ -311,13 +311,13 @@ describe('parseServerFrame', () => {
   it.each(baselineServerHeaders)('accepts the header %s', (text) => {
     const header = JSON.parse(text);
     const payload = Uint8Array.from([1, 2, 3]);
-    expect(parseServerFrame(encodeFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
+    expect(parseServerFrame(encodeRawFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
   });
 
   it('refuses an arrow header without queryId, and unknown header types', () => {
     const payload = new Uint8Array(1);
-    expectError(parseServerFrame(encodeFrame({ type: 'arrow' }, payload)), ErrorCode.InvalidMessage, '/queryId');
-    expectError(parseServerFrame(encodeFrame({ type: 'json', queryId: 'q' }, payload)), ErrorCode.UnknownType);
+    expectError(parseServerFrame(encodeRawFrame({ type: 'arrow' }, payload)), ErrorCode.InvalidMessage, '/queryId');
+    expectError(parseServerFrame(encodeRawFrame({ type: 'json', queryId: 'q' }, payload)), ErrorCode.UnknownType);
     expectError(parseServerFrame(new Uint8Array()), ErrorCode.InvalidFrame, 'too_short');
   });
 });
@@ -332,12 +332,12 @@ describe('duckwire.v1 messages', () => {
   it.each(v1ClientHeaders)('parseClientFrame accepts the header %s', (text) => {
     const header = JSON.parse(text);
     const payload = Uint8Array.from([9]);
-    expect(parseClientFrame(encodeFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
+    expect(parseClientFrame(encodeRawFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
   });
   it.each(v1ServerHeaders)('parseServerFrame accepts the header %s', (text) => {
     const header = JSON.parse(text);
     const payload = Uint8Array.from([9]);
-    expect(parseServerFrame(encodeFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
+    expect(parseServerFrame(encodeRawFrame(header, payload))).toEqual({ ok: true, value: { header, payload } });
   });
   it.each([
     ['a typed bigint that is not an integer', { type: 'arrow', sql: 'x', params: [{ $type: 'bigint', value: '1.5' }] }],

@@ -1,5 +1,6 @@
 // Recycled output buffers: the pool itself, record batches written into reused (dirty) buffers,
 // and SocketWriter's onSent hook that gives a piece back only once the socket is done with it.
+import { encodeFrameHead } from '@duckwire/protocol';
 import { tableFromIPC } from 'apache-arrow';
 import type { WebSocket } from 'ws';
 import { expect, test } from 'vitest';
@@ -120,7 +121,7 @@ const options = (onSent: (piece: Uint8Array) => void) => ({
 test('onSent reports every piece of a streamed message once, and only after its send called back', async () => {
   const socket = new FakeSocket();
   const writer = new SocketWriter(socket as unknown as WebSocket);
-  const head = Uint8Array.of(1, 2, 3);
+  const head = encodeFrameHead({ type: 'arrow', queryId: 'q1' });
   const pieces = [new Uint8Array(700 * 1024), new Uint8Array(700 * 1024), new Uint8Array(700 * 1024)];
   const done: Uint8Array[] = [];
   await writer.sendStreamed(head, piecesOf(pieces), options((piece) => done.push(piece)));
@@ -139,14 +140,14 @@ test('onSent reports the pieces of a small (whole) message and of a failed one',
   const writer = new SocketWriter(socket as unknown as WebSocket);
   const small = [Uint8Array.of(4), Uint8Array.of(5)];
   const done: Uint8Array[] = [];
-  await writer.sendStreamed(Uint8Array.of(9), piecesOf(small), options((piece) => done.push(piece)));
+  await writer.sendStreamed(encodeFrameHead({ type: 'arrow', queryId: 'q2' }), piecesOf(small), options((piece) => done.push(piece)));
   expect(done).toHaveLength(3); // joined into one copy: all done at once
   expect(socket.sent).toHaveLength(1);
 
   const failed: Uint8Array[] = [];
   const big = [new Uint8Array(700 * 1024), new Uint8Array(700 * 1024), new Uint8Array(700 * 1024)];
   await expect(
-    writer.sendStreamed(Uint8Array.of(9), piecesOf(big, 2), options((piece) => failed.push(piece))),
+    writer.sendStreamed(encodeFrameHead({ type: 'arrow', queryId: 'q2' }), piecesOf(big, 2), options((piece) => failed.push(piece))),
   ).rejects.toThrow('boom');
   socket.flush();
   // Head and the two pieces that were produced: each exactly once.

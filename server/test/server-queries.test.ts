@@ -121,6 +121,16 @@ describe('queries', () => {
 });
 
 describe('bad input', () => {
+  it('echoes a queryId only when it is valid: never one over 1024 characters', async () => {
+    const longest = 'q'.repeat(1024);
+    client.send({ type: 'json', queryId: longest });
+    expect(await client.waitFor((r) => r.type === 'error')).toMatchObject({ code: 'invalid_message', queryId: longest });
+    client.send({ type: 'json', queryId: `${longest}q` });
+    const reply = await client.waitFor((r) => r.type === 'error');
+    expect(reply).toMatchObject({ type: 'error', code: 'invalid_message' });
+    expect('queryId' in reply && reply.queryId).toBeFalsy();
+  });
+
   it('answers invalid JSON with invalid_json and keeps the connection', async () => {
     client.send('{not json');
     const reply = await client.waitFor((r) => r.type === 'error' && r.code === 'invalid_json');

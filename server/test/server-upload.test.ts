@@ -1,4 +1,5 @@
 import { encodeFrame } from '@duckwire/protocol';
+import { encodeRawFrame } from '@duckwire/protocol/fixtures';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckwireServer } from '../src/index.js';
@@ -65,7 +66,7 @@ describe('uploadArrow', () => {
   });
 
   it('refuses an upload header without tableName', async () => {
-    client.sendBinary(encodeFrame({ type: 'uploadArrow', queryId: 'u8' }, ipc(1)));
+    client.sendBinary(encodeRawFrame({ type: 'uploadArrow', queryId: 'u8' }, ipc(1)));
     expect(await client.terminal('u8')).toMatchObject({ type: 'error', code: 'invalid_message' });
   });
 });

@@ -1,7 +1,9 @@
+import type { ServerMessageText } from '@duckwire/protocol';
+
 /** Anything that can receive a published message. */
 export interface Subscriber {
   /** Deliver an already-serialised `notify` message. */
-  deliver(text: string): void;
+  deliver(text: ServerMessageText): void;
 }
 
 /**
@@ -30,7 +32,7 @@ export class ChannelRegistry {
   }
 
   /** Deliver `text` to every subscriber of `channel` but `except`. Returns how many received it. */
-  publish(channel: string, text: string, except?: Subscriber): number {
+  publish(channel: string, text: ServerMessageText, except?: Subscriber): number {
     let delivered = 0;
     for (const member of this.#channels.get(channel) ?? []) {
       if (member === except) continue;

@@ -1,6 +1,14 @@
 import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import { ResultReturnType, StatementType } from '@duckdb/node-api';
-import { type ArrowQuery, type ExecQuery, type JsonQuery, encodeFrameHead } from '@duckwire/protocol';
+import {
+  type ArrowQuery,
+  type ExecQuery,
+  JSON_RESULT_TAIL,
+  type JsonQuery,
+  encodeFrameHead,
+  jsonResultHead,
+  stringifyServerMessage,
+} from '@duckwire/protocol';
 import { arrowAbortTail, encodeArrowStream, releaseArrowPiece } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
 import {
@@ -112,7 +120,7 @@ async function execute(context: QueryContext, connection: DuckDBConnection, quer
     throw error;
   }
   task.throwIfCancelled();
-  context.writer.sendText(JSON.stringify({ type: 'ok', queryId: task.queryId }));
+  context.writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
 }
 
 /** Start the query and return its result, or undefined when the statement returns no result set. */
@@ -141,19 +149,19 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
   const { writer } = context;
   if (query.type === 'json') {
     if (!result) {
-      writer.sendText(JSON.stringify({ type: 'json', queryId: task.queryId, data: '[]' }));
+      writer.sendText(stringifyServerMessage({ type: 'json', queryId: task.queryId, data: '[]' }));
       return;
     }
     // {"type":"json","queryId":…,"data":"<the rows' JSON text, escaped>"} — streamed piece by piece.
     await writer.sendStreamed(
-      `{"type":"json","queryId":${JSON.stringify(task.queryId)},"data":"`,
+      jsonResultHead(task.queryId),
       jsonStringBody(encodeJsonRows(result, { ...limitsOf(context, query), mode: 'embedded' })),
       { isCancelled: () => task.cancelled, cancelledError: () => task.outcome(undefined), abortTail: JSON_ABORT_TAIL },
     );
     return;
   }
   if (!result) {
-    writer.sendText(JSON.stringify({ type: 'ok', queryId: task.queryId }));
+    writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
     return;
   }
   await writer.sendStreamed(
@@ -186,18 +194,18 @@ async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQu
   const { writer } = context;
   if (query.type === 'json') {
     const data = bytes.byteLength === 0 ? '[]' : utf8Decoder.decode(bytes);
-    writer.sendText(JSON.stringify({ type: 'json', queryId: task.queryId, data }));
+    writer.sendText(stringifyServerMessage({ type: 'json', queryId: task.queryId, data }));
   } else if (bytes.byteLength === 0) {
-    writer.sendText(JSON.stringify({ type: 'ok', queryId: task.queryId }));
+    writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
   } else {
-    writer.sendBinary([encodeFrameHead({ type: 'arrow', queryId: task.queryId }), bytes]);
+    writer.sendBinary(encodeFrameHead({ type: 'arrow', queryId: task.queryId }), bytes);
   }
 }
 
 /** The pieces of `data`'s string literal body (already escaped by the encoder), then the closing `"}` of the message. */
 async function* jsonStringBody(escapedRows: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
   yield* escapedRows;
-  yield '"}';
+  yield JSON_RESULT_TAIL;
 }
 
 async function collectText(pieces: AsyncIterable<string>, task: QueryTask): Promise<string> {

@@ -5,11 +5,15 @@ import {
   CloseCode,
   ErrorCode,
   type ProtocolError,
+  type ServerMessage,
+  type ServerMessageText,
   type UploadArrowHeader,
+  errorReply,
   parseClientFrame,
   SUBPROTOCOL_V1,
   parseClientMessage,
   v1FeaturesOf,
+  stringifyServerMessage,
 } from '@duckwire/protocol';
 import type { RawData, WebSocket } from 'ws';
 import { tokenMatches } from '../auth/token.js';
@@ -63,7 +67,7 @@ export class Session implements Subscriber {
   }
 
   /** {@link Subscriber}: deliver a published notify. */
-  deliver(text: string): void {
+  deliver(text: ServerMessageText): void {
     this.#writer.sendText(text);
   }
 
@@ -89,12 +93,20 @@ export class Session implements Subscriber {
     await Promise.all([...this.#tasks.values()].map(({ done }) => done));
   }
 
-  #send(message: object): void {
-    this.#writer.sendText(JSON.stringify(message));
+  /** Send a reply; one that breaks its schema (a bug of ours) is logged and never written. */
+  #send(message: ServerMessage): void {
+    let text: ServerMessageText;
+    try {
+      text = stringifyServerMessage(message);
+    } catch (error) {
+      this.#context.logger.error({ reason: (error as Error).message }, 'invalid reply not sent');
+      text = stringifyServerMessage(errorReply({ code: ErrorCode.Internal, message: 'internal error: invalid reply' }));
+    }
+    this.#writer.sendText(text);
   }
 
   #sendError(error: ProtocolError): void {
-    this.#send({ type: 'error', ...(error.queryId ? { queryId: error.queryId } : {}), error: error.message, code: error.code });
+    this.#send(errorReply(error));
   }
 
   #refuseUnauthorized(message: string): void {
@@ -189,7 +201,7 @@ export class Session implements Subscriber {
         this.#send({ type: 'unsubscribed', channel: message.channel });
         return;
       case 'notify': {
-        const text = JSON.stringify({ type: 'notify', channel: message.channel, payload: message.payload });
+        const text = stringifyServerMessage({ type: 'notify', channel: message.channel, payload: message.payload });
         this.#context.channels.publish(message.channel, text, this);
         this.#writer.sendText(text);
         this.#send({ type: 'notifyAck', channel: message.channel });
@@ -203,6 +215,11 @@ export class Session implements Subscriber {
       case 'endSession':
         // v1-only: refused by #refuseNotNegotiated until this server negotiates duckwire.v1.
         return;
+      default: {
+        // A message type added to ClientMessage but not handled here fails to compile.
+        const unhandled: never = message;
+        throw new Error(`unhandled client message ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import type { FrameHead, JsonResultHead, ServerMessageText } from '@duckwire/protocol';
 import type { WebSocket } from 'ws';
 
 /** Results up to this size are sent as one whole WebSocket message; larger ones are streamed in fragments. */
@@ -66,14 +67,17 @@ export class SocketWriter {
     return this.#ws.readyState === this.#ws.OPEN;
   }
 
-  /** Send a text message (now, or after the streamed message being written). */
-  sendText(text: string): void {
+  /**
+   * Send a text message (now, or after the streamed message being written). Only the protocol's
+   * `stringifyServerMessage` makes a {@link ServerMessageText}: what is sent here always validates.
+   */
+  sendText(text: ServerMessageText): void {
     this.#send(text, false);
   }
 
-  /** Send a binary message as one piece. */
-  sendBinary(parts: readonly Uint8Array[]): void {
-    this.#send(parts.length === 1 ? parts[0] : Buffer.concat(parts), true);
+  /** Send a binary message as one piece: a checked frame head (`encodeFrameHead`), then the payload. */
+  sendBinary(head: FrameHead, payload: Uint8Array): void {
+    this.#send(Buffer.concat([head, payload]), true);
   }
 
   /** Sends (now or after the streamed message being written); `sent` is called once the writer is done with `data`. */
@@ -128,14 +132,15 @@ export class SocketWriter {
 
   /**
    * Send `head` followed by every piece of `pieces` as ONE WebSocket message (text when the pieces
-   * are strings, binary otherwise). Small results are gathered and sent whole; beyond
+   * are strings, binary otherwise). The head comes from the protocol's checked encoders
+   * (`jsonResultHead`, `encodeFrameHead`). Small results are gathered and sent whole; beyond
    * {@link WHOLE_MESSAGE_BYTES} the message is opened and its pieces are sent as fragments as they
    * come, one piece always held back so that a failure or a cancellation seen before the end can
    * still abort the message (with `abortTail`) instead of completing it. Errors raised before the
    * message was opened are thrown with nothing sent.
    */
   async sendStreamed<P extends MessagePiece>(
-    head: P,
+    head: P & (JsonResultHead | FrameHead),
     pieces: AsyncIterable<P>,
     options: StreamOptions<P>,
   ): Promise<void> {

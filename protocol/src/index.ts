@@ -14,6 +14,7 @@ export { decodeFrame, FRAME_PREFIX_BYTES, type Frame, type FrameFault } from './
 export * from './encode.js';
 export * from './validator.js';
 export * from './parse.js';
+export * from './query-rules.js';
 export * from './catalog.js';
 export * from './params.js';
 export * from './negotiation.js';

@@ -23,7 +23,7 @@ import {
   baselineServerMessages,
   extendedClientMessages,
   extendedServerMessages,
-} from './examples.js';
+} from '../src/fixtures.js';
 
 const tooLong = 'q'.repeat(1025);
 

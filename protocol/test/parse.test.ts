@@ -13,9 +13,9 @@ import {
   validateClientMessage,
   validateServerMessage,
 } from '../src/index.js';
-import { encodeRawFrame } from '../src/fixtures.js';
 import {
   baselineClientHeaders,
+  encodeRawFrame,
   baselineClientMessages,
   baselineServerHeaders,
   baselineServerMessages,
@@ -25,7 +25,7 @@ import {
   v1ClientMessages,
   v1ServerHeaders,
   v1ServerMessages,
-} from './examples.js';
+} from '../src/fixtures.js';
 
 function expectError<T>(result: ParseResult<T>, code: ErrorCode, ...fragments: string[]): ProtocolError {
   expect(result.ok, JSON.stringify(result)).toBe(false);

@@ -14,7 +14,7 @@ import {
   v1ClientMessages,
   v1ServerHeaders,
   v1ServerMessages,
-} from './examples.js';
+} from '../src/fixtures.js';
 
 const schemasDir = fileURLToPath(new URL('../schemas', import.meta.url));
 const REGENERATE = 'schemas/ are out of date: run `pnpm --filter @duckwire/protocol generate` and commit the result';

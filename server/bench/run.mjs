@@ -19,7 +19,7 @@ const { parseArgs } = await import('node:util');
 const { writeFileSync } = await import('node:fs');
 const { availableParallelism, cpus, totalmem } = await import('node:os');
 const { fileURLToPath } = await import('node:url');
-const { BenchClient, frameBinary } = await import('./lib/client.mjs');
+const { BenchClient } = await import('./lib/client.mjs');
 const { startServerProcess, RssMonitor } = await import('./lib/server-process.mjs');
 const { summarize, formatTable, formatGoals } = await import('./lib/report.mjs');
 const { WORKLOADS } = await import('./lib/workloads.mjs');
@@ -133,7 +133,6 @@ try {
         inProcess,
         connect,
         echo,
-        frameBinary,
         startRss: () => monitor?.start(),
         log: (text) => log(`  ${text}`),
       });

@@ -113,7 +113,8 @@ describe('queries', () => {
   it('refuses a queryId that is already in flight on the same socket', async () => {
     client.send({ type: 'json', sql: 'select sum(range) as s from range(200000000)', queryId: 'dup' });
     client.send({ type: 'json', sql: 'select 1 as x', queryId: 'dup' });
-    const first = await client.terminal('dup');
+    // Not the end of the query it names: that one runs on and ends with its own reply.
+    const first = await client.waitFor((r) => r.type === 'error' && r.queryId === 'dup');
     expect(first).toMatchObject({ type: 'error', code: 'duplicate_query_id' });
     const second = await client.terminal('dup');
     expect(second.type).toBe('json');

@@ -1,19 +1,11 @@
 // A minimal baseline-protocol client for the bench: it only needs queryId matching, byte counts
-// and the raw reply. No schema validation and no decoding on the timed path.
+// and the raw reply. Requests are built with the protocol's encoders; replies are not validated and
+// results not decoded on the timed path (a binary reply's frame structure only, by the protocol's codec).
 import { performance } from 'node:perf_hooks';
+import { decodeFrame, encodeFrame, stringifyClientMessage } from '@duckwire/protocol';
 import WebSocket from 'ws';
 
 const QUERY_TIMEOUT_MS = 300_000;
-
-/** `[uint32 BE header length][UTF-8 JSON header][payload]` as one Buffer. */
-export function frameBinary(header, payload) {
-  const head = Buffer.from(JSON.stringify(header), 'utf8');
-  const out = Buffer.allocUnsafe(4 + head.length + payload.byteLength);
-  out.writeUInt32BE(head.length, 0);
-  head.copy(out, 4);
-  Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).copy(out, 4 + head.length);
-  return out;
-}
 
 // In a big text reply, `data` (a JSON string) escapes every quote, so `"queryId":"` can only
 // be the envelope's own field: look for it near both ends instead of parsing 100s of MB.
@@ -82,15 +74,15 @@ export class BenchClient {
   }
 
   /** Send a binary frame (uploadArrow); `header.queryId` is filled in. */
-  upload(tableName, ipc, frameBinary) {
+  upload(tableName, ipc) {
     const queryId = `b${++this.#next}`;
-    const frame = frameBinary({ type: 'uploadArrow', queryId, tableName }, ipc);
-    return this.#send(queryId, frame, frame.length);
+    const frame = encodeFrame({ type: 'uploadArrow', queryId, tableName }, ipc);
+    return this.#send(queryId, frame, frame.byteLength);
   }
 
   request(message, { waitForType } = {}) {
     const queryId = message.queryId ?? (waitForType ? `__${waitForType}` : `b${++this.#next}`);
-    const text = JSON.stringify(waitForType ? message : { ...message, queryId });
+    const text = stringifyClientMessage(waitForType ? message : { ...message, queryId });
     return this.#send(queryId, text, Buffer.byteLength(text), waitForType);
   }
 
@@ -113,16 +105,9 @@ export class BenchClient {
     let queryId;
     let message;
     if (isBinary) {
-      if (data.length >= 4) {
-        const n = data.readUInt32BE(0);
-        try {
-          const header = JSON.parse(data.toString('utf8', 4, 4 + n));
-          type = header.type;
-          queryId = header.queryId;
-        } catch {
-          type = 'bad-binary';
-        }
-      }
+      const frame = decodeFrame(data);
+      if (frame.ok) ({ type, queryId } = frame.value.header);
+      else type = 'bad-binary';
     } else {
       ({ type, queryId, message } = describeText(data));
     }

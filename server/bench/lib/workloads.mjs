@@ -389,7 +389,7 @@ export const WORKLOADS = [
       }
       const floorLatency = summarize(floorTimes);
       ctx.log(`server: uploadArrow × ${plan.warmup + plan.reps}`);
-      const run = await serverSequential(ctx, (client) => client.upload(tableName, ipc, ctx.frameBinary), plan);
+      const run = await serverSequential(ctx, (client) => client.upload(tableName, ipc), plan);
       const result = {
         tableName,
         expectedRows: rows,

@@ -1,17 +1,42 @@
-import { type ServerMessage, parseServerFrame, parseServerMessage } from '@duckwire/protocol';
+import {
+  type ServerMessage,
+  readServerFrame,
+  readServerText,
+  terminalQueryIdOf,
+} from '@duckwire/protocol';
 import { type Table, tableFromIPC } from 'apache-arrow';
 import WebSocket from 'ws';
 
-/** A reply as the test client saw it: a validated text message, or a decoded Arrow frame. */
+/**
+ * A reply as the test client saw it: a validated text message, a decoded Arrow result, or a result
+ * the server aborted while streaming it (binary: `bad-binary`; text that is not JSON: `bad-text`).
+ */
 export type Reply =
   | (ServerMessage & { kind: 'text' })
   | { kind: 'arrow'; type: 'arrow'; queryId: string; table: Table; bytes: Uint8Array }
   | { kind: 'bad-binary'; type: 'bad-binary'; queryId?: string; reason: string }
   | { kind: 'bad-text'; type: 'bad-text'; reason: string };
 
+/** The queryId a reply ends, by the protocol's rule (an aborted result ends nothing: its `error` does). */
+function terminalQueryIdOfReply(reply: Reply): string | undefined {
+  switch (reply.kind) {
+    case 'text':
+      return terminalQueryIdOf(reply);
+    case 'arrow':
+      return reply.queryId;
+    default:
+      return undefined;
+  }
+}
+
+const throwViolation = (message: string): never => {
+  throw new Error(message);
+};
+
 /**
  * A minimal protocol client for tests: real `ws`, every reply validated against the protocol
- * schemas, Arrow results decoded with apache-arrow.
+ * schemas (a reply that breaks them throws, failing the test run), Arrow results decoded with
+ * apache-arrow, queries followed to their end by the protocol's rules.
  */
 export class TestClient {
   readonly ws: WebSocket;
@@ -21,15 +46,28 @@ export class TestClient {
   readonly #waiters: Array<{ match: (reply: Reply) => boolean; resolve: (reply: Reply) => void }> = [];
   #next = 0;
 
-  private constructor(ws: WebSocket) {
+  readonly #onViolation: (message: string) => void;
+
+  private constructor(ws: WebSocket, onViolation: (message: string) => void) {
     this.ws = ws;
+    this.#onViolation = onViolation;
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
   }
 
-  static connect(url: string, options: WebSocket.ClientOptions = {}, protocols: string[] = []): Promise<TestClient> {
+  /**
+   * Connect to `url`, offering the WebSocket subprotocols `protocols`. A reply that breaks the
+   * protocol's schemas is reported to `onViolation`, which by default throws: the error escapes the
+   * socket's handler and fails the test run.
+   */
+  static connect(
+    url: string,
+    options: WebSocket.ClientOptions = {},
+    protocols: string[] = [],
+    onViolation: (message: string) => void = throwViolation,
+  ): Promise<TestClient> {
     const ws = new WebSocket(url, protocols, { maxPayload: 2 ** 31, ...options });
-    const client = new TestClient(ws);
+    const client = new TestClient(ws, onViolation);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
@@ -37,24 +75,39 @@ export class TestClient {
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
-    let reply: Reply;
-    if (isBinary) {
-      const frame = parseServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (!frame.ok) throw new Error(`server sent an invalid frame: ${frame.error.message}`);
-      try {
-        const table = tableFromIPC(frame.value.payload);
-        reply = { kind: 'arrow', type: 'arrow', queryId: frame.value.header.queryId, table, bytes: frame.value.payload };
-      } catch (error) {
-        reply = { kind: 'bad-binary', type: 'bad-binary', queryId: frame.value.header.queryId, reason: String(error) };
-      }
-    } else {
-      // A streamed reply that the server had to abort arrives as text that is not valid JSON.
-      const parsed = parseServerMessage(data.toString('utf8'));
-      reply = parsed.ok ? { ...parsed.value, kind: 'text' } : { kind: 'bad-text', type: 'bad-text', reason: parsed.error.message };
-    }
+    const reply = isBinary ? this.#readBinary(data) : this.#readText(data);
+    if (!reply) return;
     this.replies.push(reply);
     const index = this.#waiters.findIndex((waiter) => waiter.match(reply));
     if (index >= 0) this.#waiters.splice(index, 1)[0].resolve(reply);
+  }
+
+  #readBinary(data: Buffer): Reply | undefined {
+    const read = readServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    if (read.kind === 'invalid') {
+      this.#onViolation(`server sent an invalid frame: ${read.error.message}`);
+      return undefined;
+    }
+    if (read.kind === 'aborted') {
+      return { kind: 'bad-binary', type: 'bad-binary', queryId: read.header.queryId, reason: 'aborted result' };
+    }
+    const { header, payload } = read.frame;
+    try {
+      return { kind: 'arrow', type: 'arrow', queryId: header.queryId, table: tableFromIPC(payload), bytes: payload };
+    } catch (error) {
+      return { kind: 'bad-binary', type: 'bad-binary', queryId: header.queryId, reason: String(error) };
+    }
+  }
+
+  #readText(data: Buffer): Reply | undefined {
+    const read = readServerText(data.toString('utf8'));
+    if (read.kind === 'invalid') {
+      this.#onViolation(`server sent an invalid message: ${read.error.message}`);
+      return undefined;
+    }
+    // A streamed reply that the server had to abort arrives as text that is not valid JSON.
+    if (read.kind === 'aborted') return { kind: 'bad-text', type: 'bad-text', reason: 'aborted result' };
+    return { ...read.message, kind: 'text' };
   }
 
   /** Resolve with the first reply (already received or future) that `match` accepts and no earlier wait took. */
@@ -75,11 +128,12 @@ export class TestClient {
     );
   }
 
-  /** Resolve with the terminal reply of `queryId` (result, ok, uploadAck or error). */
+  /**
+   * Resolve with the terminal reply of `queryId` (result, ok, uploadAck or error), by the protocol's
+   * rule: not a `duplicate_query_id` error, a `cancelAck` or an aborted result.
+   */
   terminal(queryId: string): Promise<Reply> {
-    return this.waitFor(
-      (reply) => 'queryId' in reply && reply.queryId === queryId && reply.type !== 'cancelAck',
-    );
+    return this.waitFor((reply) => terminalQueryIdOfReply(reply) === queryId);
   }
 
   send(message: unknown): void {

@@ -18,6 +18,7 @@ export * from './query-rules.js';
 export * from './catalog.js';
 export * from './params.js';
 export * from './negotiation.js';
+export * from './identifiers.js';
 
 /** The default TCP port of a duckwire server. */
 export const DEFAULT_PORT = 4000;

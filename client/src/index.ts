@@ -1,16 +1,30 @@
 /**
  * @packageDocumentation
- * The duckwire client SDK — **placeholder**. The SDK (a `WebSocketDuckDbConnector` for SQLRooms and
- * a plain client) lands with its own issue; until then this package exports only its status.
- * To talk to a duckwire server today, use `createWebSocketDuckDbConnector` from `@sqlrooms/duckdb`,
- * or build on `@duckwire/protocol`.
+ * `@duckwire/client`: talk to a duckwire server (or the Python SQLRooms DuckDB server) from browsers and Node.
+ * {@link connect} gives a promise-based client; {@link createWebSocketDuckDbConnector} is the drop-in
+ * connector for SQLRooms. This is the browser (default) entry: it imports nothing Node-specific.
  */
-
-/** Whether this package holds a usable SDK yet. */
-export type ClientStatus = 'placeholder' | 'ready';
-
-/**
- * The state of `@duckwire/client`: `'placeholder'` until the SDK lands. Nothing else is exported
- * yet; do not depend on this package in production code.
- */
-export const CLIENT_STATUS: ClientStatus = 'placeholder';
+export { connect, DuckwireClient } from './client.js';
+export { createWebSocketDuckDbConnector } from './connector.js';
+export type {
+  ConnectorQueryOptions,
+  LoadObjectsOptions,
+  WebSocketDuckDbConnectionStatus,
+  WebSocketDuckDbConnector,
+  WebSocketDuckDbConnectorOptions,
+} from './connector.js';
+export type { ClientOptions, ConnectionStatus, QueryOptions, RequestOptions } from './options.js';
+export type { ReconnectOptions } from './backoff.js';
+export type { QueryHandle } from './query-handle.js';
+export type { LoadFileOptions } from './sql.js';
+export type { WebSocketConstructor, WebSocketLike } from './websocket.js';
+export {
+  AuthenticationError,
+  ConnectionError,
+  DuckwireError,
+  NotSupportedError,
+  ProtocolViolationError,
+  QueryTimeoutError,
+  ServerError,
+} from './errors.js';
+export { jsonSourceTextAvailable } from './json-rows.js';

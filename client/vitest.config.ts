@@ -9,20 +9,22 @@ const shared = {
   pool: 'forks' as const,
   // JSON.parse source text access (exact bigints in json results) is behind a flag in Node 20.
   execArgv: ['--harmony-json-parse-with-source'],
-  server: { deps: { external: [/\/server\/dist\//] } },
+  // @sqlrooms/duckdb-core's ESM uses extensionless imports, which only a bundler (here vite) resolves.
+  server: { deps: { external: [/\/server\/dist\//], inline: [/@sqlrooms\//] } },
 };
 
 export default defineConfig({
   test: {
     projects: [
       {
-        test: { ...shared, name: 'arrow-newest', include: ['test/**/*.test.ts'] },
+        test: { ...shared, name: 'arrow-newest', include: ['test/**/*.test.ts'], provide: { arrowMajor: 21 } },
       },
       {
         resolve: { alias: [{ find: /^apache-arrow$/, replacement: 'apache-arrow-17' }] },
         test: {
           ...shared,
           name: 'arrow-17',
+          provide: { arrowMajor: 17 },
           include: ['test/arrow-range.test.ts', 'test/connector.test.ts', 'test/sqlrooms-*.test.ts'],
         },
       },

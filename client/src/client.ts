@@ -35,6 +35,7 @@ export class DuckwireClient {
   #connecting: Promise<Link> | undefined;
   #lifetime = new AbortController();
   #closed = false;
+  #wasConnected = false;
 
   /** Prefer {@link connect}, which also opens the connection. */
   constructor(url: string, options: ClientOptions = {}) {
@@ -81,12 +82,20 @@ export class DuckwireClient {
 
   /** Run SQL and resolve with the result of its last statement as an Arrow table (an empty table when it has none). */
   query(sql: string, options: QueryOptions = {}): Promise<Table> {
-    return this.#request((queryId) => ({ type: 'arrow', queryId, sql, ...resultFields(options) }), expectTable(), options);
+    return this.#request(
+      (queryId) => ({ type: 'arrow', queryId, sql, ...resultFields(options) }),
+      expectTable(),
+      options,
+    );
   }
 
   /** Run SQL and resolve with the rows of its last statement as objects (types: see docs/client.md). */
   json<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
-    return this.#request((queryId) => ({ type: 'json', queryId, sql, ...resultFields(options) }), expectRows<T>(), options);
+    return this.#request(
+      (queryId) => ({ type: 'json', queryId, sql, ...resultFields(options) }),
+      expectRows<T>(),
+      options,
+    );
   }
 
   /** Run SQL for its effect: every statement runs to completion; resolves when it has. */
@@ -107,7 +116,7 @@ export class DuckwireClient {
    * Create or replace table `tableName` (`t`, `s.t`, `"my table"`, `db.s.t`) with the rows of an Arrow table or
    * IPC stream. The table must come from the app's own apache-arrow.
    */
-  upload(tableName: string, data: Table | Uint8Array, options: RequestOptions = {}): Promise<void> {
+  async upload(tableName: string, data: Table | Uint8Array, options: RequestOptions = {}): Promise<void> {
     const payload = encodeArrowStream(data);
     return this.#request(
       (queryId) => ({ header: { type: 'uploadArrow', queryId, tableName }, payload }),
@@ -150,13 +159,22 @@ export class DuckwireClient {
 
   // ---- requests ----
 
-  async #request<T>(build: (queryId: string) => Outbound, handler: ReplyHandler<T>, options: RequestOptions): Promise<T> {
+  async #request<T>(
+    build: (queryId: string) => Outbound,
+    handler: ReplyHandler<T>,
+    options: RequestOptions,
+  ): Promise<T> {
     if (options.signal?.aborted) throw abortError();
     const link = await this.#linkFor(options.signal);
     return this.#send(link, build, handler, options);
   }
 
-  #send<T>(link: Link, build: (queryId: string) => Outbound, handler: ReplyHandler<T>, options: RequestOptions): Promise<T> {
+  #send<T>(
+    link: Link,
+    build: (queryId: string) => Outbound,
+    handler: ReplyHandler<T>,
+    options: RequestOptions,
+  ): Promise<T> {
     const queryId = `${this.#idPrefix}${(++this.#nextId).toString(36)}`;
     const { signal } = options;
     const timeoutMs = options.timeoutMs ?? this.#options.queryTimeoutMs ?? 0;
@@ -207,18 +225,27 @@ export class DuckwireClient {
   async #linkFor(signal: AbortSignal | undefined): Promise<Link> {
     if (this.#closed) throw new ConnectionError('client_closed', 'the client was closed');
     if (this.#link?.open && this.#status === 'connected') return this.#link;
-    const connecting = this.#connecting ?? this.#startConnecting(false);
+    if (this.#link) {
+      // The socket is going away and its close event has not come yet: drop it now.
+      this.#link = undefined;
+      this.#setStatus('disconnected');
+    }
+    const retry = this.#wasConnected && this.#options.reconnect !== false;
+    const connecting = this.#connecting ?? this.#startConnecting(retry, false);
     return waitFor(connecting, this.#options.waitForConnectionMs ?? 30_000, signal, this.url);
   }
 
-  #startConnecting(afterDrop: boolean): Promise<Link> {
+  /**
+   * Open a connection; with `retry`, keep trying with backoff (after a drop, `backoffFirst` waits before the
+   * first attempt too). Auth failures are never retried.
+   */
+  #startConnecting(retry: boolean, backoffFirst: boolean): Promise<Link> {
     const reconnect = this.#options.reconnect ?? true;
     const policy = typeof reconnect === 'object' ? reconnect : {};
-    const retries = afterDrop && reconnect !== false;
-    const maxAttempts = retries ? (policy.maxAttempts ?? Number.POSITIVE_INFINITY) : 1;
+    const maxAttempts = retry ? (policy.maxAttempts ?? Number.POSITIVE_INFINITY) : 1;
     const connecting = (async () => {
       for (let attempt = 0; ; attempt++) {
-        if (afterDrop) await sleep(backoffDelay(attempt, policy), this.#lifetime.signal);
+        if (attempt > 0 || backoffFirst) await sleep(backoffDelay(attempt, policy), this.#lifetime.signal);
         if (this.#closed) throw new ConnectionError('client_closed', 'the client was closed');
         try {
           return await this.#openLink();
@@ -236,7 +263,7 @@ export class DuckwireClient {
       (error) => {
         if (this.#connecting === connecting) this.#connecting = undefined;
         if (!this.#closed) this.#setStatus('disconnected');
-        if (afterDrop) this.#reportError(error);
+        if (retry) this.#reportError(error);
       },
     );
     return connecting;
@@ -256,7 +283,12 @@ export class DuckwireClient {
       for (const channel of this.#channels) await link.control({ type: 'subscribe', channel }, 'subscribed');
       const initializationQuery = this.#options.initializationQuery;
       if (initializationQuery) {
-        await this.#send(link, (queryId) => ({ type: 'exec', queryId, sql: initializationQuery }), expectAck('ok', 'exec'), {});
+        await this.#send(
+          link,
+          (queryId) => ({ type: 'exec', queryId, sql: initializationQuery }),
+          expectAck('ok', 'exec'),
+          {},
+        );
       }
     } catch (error) {
       link.close(1000, 'setup failed');
@@ -267,6 +299,7 @@ export class DuckwireClient {
       throw new ConnectionError('client_closed', 'the client was closed');
     }
     this.#link = link;
+    this.#wasConnected = true;
     this.#setStatus('connected');
     return link;
   }
@@ -282,7 +315,7 @@ export class DuckwireClient {
       this.#link = undefined;
       if (this.#closed || intentional) return;
       this.#setStatus('disconnected');
-      if (this.#options.reconnect !== false && !this.#connecting) this.#startConnecting(true);
+      if (this.#options.reconnect !== false && !this.#connecting) this.#startConnecting(true, true);
     },
   };
 
@@ -341,7 +374,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Wait for a connection, at most `timeoutMs`, and no longer than `signal` allows. */
-function waitFor(connecting: Promise<Link>, timeoutMs: number, signal: AbortSignal | undefined, url: string): Promise<Link> {
+function waitFor(
+  connecting: Promise<Link>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  url: string,
+): Promise<Link> {
   return new Promise<Link>((resolve, reject) => {
     const timer =
       timeoutMs > 0
@@ -366,7 +404,11 @@ function waitFor(connecting: Promise<Link>, timeoutMs: number, signal: AbortSign
       },
       (error) => {
         cleanup();
-        reject(error instanceof DuckwireError ? error : new ConnectionError('connect_failed', String(error), { cause: error }));
+        reject(
+          error instanceof DuckwireError
+            ? error
+            : new ConnectionError('connect_failed', String(error), { cause: error }),
+        );
       },
     );
   });

@@ -43,7 +43,7 @@ export interface WebSocketDuckDbConnectorOptions
   /** SQL run on every (re)connect before other queries. */
   initializationQuery?: string;
   /** Called for every notification with its payload and, unlike SQLRooms' connector, its channel. */
-  onNotification?: (payload: any, channel: string) => void;
+  onNotification?: (payload: unknown, channel: string) => void;
   /** Called when the connection status changes. */
   onConnectionStatusChange?: (status: WebSocketDuckDbConnectionStatus) => void;
   /** Channels subscribed to on every (re)connect. */
@@ -63,9 +63,9 @@ export interface WebSocketDuckDbConnector {
   readonly client: DuckwireClient;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
-  execute(sql: string, options?: ConnectorQueryOptions): QueryHandle<any>;
-  query(sql: string, options?: ConnectorQueryOptions): QueryHandle<Table<any>>;
-  queryJson<T = Record<string, any>>(sql: string, options?: ConnectorQueryOptions): QueryHandle<Iterable<T>>;
+  execute(sql: string, options?: ConnectorQueryOptions): QueryHandle<void>;
+  query(sql: string, options?: ConnectorQueryOptions): QueryHandle<Table>;
+  queryJson<T = Record<string, unknown>>(sql: string, options?: ConnectorQueryOptions): QueryHandle<Iterable<T>>;
   loadFile(file: string | Blob, tableName: string, opts?: LoadFileOptions): Promise<void>;
   loadArrow(table: Table | Uint8Array, tableName: string, opts?: { schema?: string }): Promise<void>;
   loadObjects(data: Record<string, unknown>[], tableName: string, opts?: LoadObjectsOptions): Promise<void>;
@@ -87,7 +87,13 @@ export interface WebSocketDuckDbConnector {
 export function createWebSocketDuckDbConnector(
   options: WebSocketDuckDbConnectorOptions = {},
 ): WebSocketDuckDbConnector {
-  const { wsUrl = 'ws://localhost:4000', onNotification, onConnectionStatusChange, subscribeChannels, ...rest } = options;
+  const {
+    wsUrl = 'ws://localhost:4000',
+    onNotification,
+    onConnectionStatusChange,
+    subscribeChannels,
+    ...rest
+  } = options;
   const statusListeners = new Set<(status: WebSocketDuckDbConnectionStatus) => void>();
   const newClient = () =>
     new DuckwireClient(wsUrl, {
@@ -131,7 +137,7 @@ export function createWebSocketDuckDbConnector(
     },
     execute: (sql, opts) => createQueryHandle((signal) => client.exec(sql, { signal }), opts?.signal),
     query: (sql, opts) => createQueryHandle((signal) => client.query(sql, { signal }), opts?.signal),
-    queryJson: <T = Record<string, any>>(sql: string, opts?: ConnectorQueryOptions) =>
+    queryJson: <T = Record<string, unknown>>(sql: string, opts?: ConnectorQueryOptions) =>
       createQueryHandle<Iterable<T>>((signal) => client.json<T>(sql, { signal }), opts?.signal),
     async loadFile(file, tableName, opts) {
       if (typeof file !== 'string') {
@@ -153,7 +159,9 @@ export function createWebSocketDuckDbConnector(
       }
       // Upload into a staging table, then keep the selected rows and columns.
       const target = targetTable(tableName, schema);
-      const staging = quoteIdentifier(`__duckwire_objects_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`);
+      const staging = quoteIdentifier(
+        `__duckwire_objects_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`,
+      );
       await client.upload(staging, table);
       try {
         const createSchema = createSchemaSql(target);

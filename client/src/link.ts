@@ -117,7 +117,9 @@ export class Link {
         connectTimeoutMs > 0
           ? setTimeout(() => {
               this.#handshake = undefined;
-              reject(new ConnectionError('connect_timeout', `connecting to ${url} timed out after ${connectTimeoutMs} ms`));
+              reject(
+                new ConnectionError('connect_timeout', `connecting to ${url} timed out after ${connectTimeoutMs} ms`),
+              );
               this.close();
             }, connectTimeoutMs)
           : undefined;
@@ -159,7 +161,11 @@ export class Link {
   }
 
   /** Register `pending` for `queryId`, then send `message` (text) or a binary frame. */
-  request(queryId: string, pending: PendingRequest, message: ClientMessage | { header: object; payload: Uint8Array }): void {
+  request(
+    queryId: string,
+    pending: PendingRequest,
+    message: ClientMessage | { header: object; payload: Uint8Array },
+  ): void {
     this.#assertOpen(queryId);
     this.#pending.set(queryId, pending);
     try {
@@ -167,10 +173,14 @@ export class Link {
       else this.#socket.send(JSON.stringify(message));
     } catch (error) {
       this.#pending.delete(queryId);
-      throw new ConnectionError('connection_lost', `could not send to ${this.#options.url}: ${(error as Error).message}`, {
-        queryId,
-        cause: error,
-      });
+      throw new ConnectionError(
+        'connection_lost',
+        `could not send to ${this.#options.url}: ${(error as Error).message}`,
+        {
+          queryId,
+          cause: error,
+        },
+      );
     }
   }
 
@@ -350,10 +360,18 @@ export class Link {
     const { url } = this.#options;
     const error = intentional
       ? new ConnectionError('client_closed', 'the client was closed')
-      : new ConnectionError('connection_lost', `the connection to ${url} was lost (close code ${code}${reason ? `: ${reason}` : ''})`);
+      : new ConnectionError(
+          'connection_lost',
+          `the connection to ${url} was lost (close code ${code}${reason ? `: ${reason}` : ''})`,
+        );
     if (this.#handshake) {
       this.#handshake.reject(
-        intentional ? error : new ConnectionError('connect_failed', `could not connect to ${url} (close code ${code}${reason ? `: ${reason}` : ''})`),
+        intentional
+          ? error
+          : new ConnectionError(
+              'connect_failed',
+              `could not connect to ${url} (close code ${code}${reason ? `: ${reason}` : ''})`,
+            ),
       );
     }
     const pending = [...this.#pending.values()];

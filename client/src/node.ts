@@ -4,7 +4,7 @@
  * entry, but when there is no global `WebSocket` (Node < 22) and none is passed in, it loads the `ws`
  * package (an optional peer dependency), with a message limit fit for large results.
  */
-import { DuckwireClient, openClient } from './client.js';
+import { DuckwireClient as BaseClient, openClient } from './client.js';
 import {
   type WebSocketDuckDbConnector,
   type WebSocketDuckDbConnectorOptions,
@@ -41,12 +41,21 @@ const withNodeDefaults = <T extends object>(options: T): T & Pick<InternalOption
   loadWebSocket: loadWs,
 });
 
+/** {@link BaseClient | DuckwireClient} for Node: uses `ws` when there is no global WebSocket. */
+export class DuckwireClient extends BaseClient {
+  constructor(url: string, options: ClientOptions = {}) {
+    super(url, withNodeDefaults(options));
+  }
+}
+
 /** {@link DuckwireClient} connect for Node: uses `ws` when there is no global WebSocket. */
 export function connect(url: string, options: ClientOptions = {}): Promise<DuckwireClient> {
-  return openClient(new DuckwireClient(url, withNodeDefaults(options)));
+  return openClient(new DuckwireClient(url, options));
 }
 
 /** The SQLRooms connector for Node: uses `ws` when there is no global WebSocket. */
-export function createWebSocketDuckDbConnector(options: WebSocketDuckDbConnectorOptions = {}): WebSocketDuckDbConnector {
+export function createWebSocketDuckDbConnector(
+  options: WebSocketDuckDbConnectorOptions = {},
+): WebSocketDuckDbConnector {
   return createConnector(withNodeDefaults(options));
 }

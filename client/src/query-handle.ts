@@ -26,6 +26,7 @@ export function createQueryHandle<T>(run: (signal: AbortSignal) => Promise<T>, e
     result,
     signal: controller.signal,
     cancel: async () => controller.abort(),
+    // biome-ignore lint/suspicious/noThenProperty: the handle is awaitable by design (SQLRooms' QueryHandle).
     then: result.then.bind(result),
     catch: result.catch.bind(result),
     finally: result.finally.bind(result),

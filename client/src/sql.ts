@@ -94,7 +94,9 @@ export function readerFor(path: string): string {
     case 'jsonl':
       return 'read_json';
     default:
-      throw new TypeError(`cannot tell the file format of ${JSON.stringify(path)}; pass a method (read_csv, read_parquet, …)`);
+      throw new TypeError(
+        `cannot tell the file format of ${JSON.stringify(path)}; pass a method (read_csv, read_parquet, …)`,
+      );
   }
 }
 
@@ -111,9 +113,12 @@ export function loadFileSql(path: string, tableName: string, options: LoadFileOp
     if (!OPTION_NAME.test(key)) throw new TypeError(`invalid reader option name ${JSON.stringify(key)}`);
     args.push(`${key}=${sqlValue(value)}`);
   }
-  if (method !== 'auto' && !OPTION_NAME.test(method)) throw new TypeError(`invalid load method ${JSON.stringify(method)}`);
+  if (method !== 'auto' && !OPTION_NAME.test(method))
+    throw new TypeError(`invalid load method ${JSON.stringify(method)}`);
   const reader =
-    method === 'auto' && args.length === 1 ? args[0] : `${method === 'auto' ? readerFor(path) : method}(${args.join(', ')})`;
+    method === 'auto' && args.length === 1
+      ? args[0]
+      : `${method === 'auto' ? readerFor(path) : method}(${args.join(', ')})`;
   const columns = select && select.length > 0 ? select.join(', ') : '*';
   const query = `SELECT ${columns} FROM ${reader}${where ? ` WHERE ${where}` : ''}`;
   const create = `CREATE${replace ? ' OR REPLACE' : ''}${temp ? ' TEMP' : ''} ${view ? 'VIEW' : 'TABLE'}${replace ? '' : ' IF NOT EXISTS'}`;

@@ -60,7 +60,9 @@ describe('queries', () => {
   });
 
   it('runs many queries at once over one connection, each resolving with its own result', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => client.json<{ i: number }>(`select ${i} as i`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.json<{ i: number }>(`select ${i} as i`)),
+    );
     expect(results.map((rows) => rows[0]?.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 

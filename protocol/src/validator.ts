@@ -1,6 +1,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Value } from '@sinclair/typebox/value';
+import { Errors } from '@sinclair/typebox/errors';
+import { Check } from '@sinclair/typebox/value';
 import { ErrorCode } from './error-codes.js';
 import { QueryId } from './fields.js';
 import { type ParseResult, type ProtocolError, failure, success } from './parse-result.js';
@@ -22,8 +23,8 @@ export function createValidator<T extends TSchema>(schema: T): Validator<T> {
     };
   } catch {
     return {
-      check: (value): value is Static<T> => Value.Check(schema, value),
-      firstError: (value) => describe(Value.Errors(schema, value).First()),
+      check: (value): value is Static<T> => Check(schema, value),
+      firstError: (value) => describe(Errors(schema, value).First()),
     };
   }
 }

@@ -1,0 +1,128 @@
+// The client in a real browser (headless Chromium) against a real server: Arrow and JSON queries, a streamed
+// result, cancel, a notification between two pages, File upload, the SQLRooms connector, reconnect after the
+// server restarts. Skips only where Chromium is not installed and we are not in CI.
+import type { DuckwireServer } from '@duckwire/server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium, openPage } from './support/browser.js';
+import { startDuckwire } from './support/server.js';
+
+if (!chromiumAvailable && process.env.CI) throw new Error('CI must install chromium (/usr/bin/chromium): see .ci/run');
+if (!chromiumAvailable) console.warn('browser tests skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)');
+
+// Types of the page's globals, for the evaluated functions.
+type Duckwire = typeof import('../src/index.js');
+type Arrow = typeof import('apache-arrow');
+declare const duckwire: Duckwire;
+declare const arrow: Arrow;
+type PageGlobals = typeof globalThis & { client: InstanceType<Duckwire['DuckwireClient']>; notes: unknown[] };
+
+describe.runIf(chromiumAvailable)('in headless Chromium', () => {
+  let server: DuckwireServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startDuckwire();
+    browser = await launchChromium();
+    page = await openPage(browser);
+    await page.evaluate(async (url) => {
+      (globalThis as PageGlobals).client = await duckwire.connect(url, { reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+    }, server.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('runs an Arrow query and returns the page’s own apache-arrow Table', async () => {
+    const result = await page.evaluate(async () => {
+      const table = await (globalThis as PageGlobals).client.query("select 42::int as x, 'é' as s, 2::bigint as b");
+      return { isTable: table instanceof arrow.Table, row: table.toArray()[0]?.toJSON(), b: typeof table.getChild('b')?.get(0) };
+    });
+    expect(result).toEqual({ isTable: true, row: { x: 42, s: 'é', b: 2n }, b: 'bigint' });
+  });
+
+  it('runs a JSON query with exact big integers', async () => {
+    const result = await page.evaluate(async () => {
+      const rows = await (globalThis as PageGlobals).client.json<{ big: bigint; d: string }>(
+        "select 9007199254740993::bigint as big, date '2024-01-31' as d",
+      );
+      return { big: String(rows[0]?.big), type: typeof rows[0]?.big, d: rows[0]?.d };
+    });
+    expect(result).toEqual({ big: '9007199254740993', type: 'bigint', d: '2024-01-31' });
+  });
+
+  it('streams a result as record batches', async () => {
+    const rows = await page.evaluate(async () => {
+      let n = 0;
+      for await (const batch of (globalThis as PageGlobals).client.stream('select * from range(100000) t(i)')) n += batch.numRows;
+      return n;
+    });
+    expect(rows).toBe(100000);
+  });
+
+  it('cancels a running query with an AbortSignal', async () => {
+    const result = await page.evaluate(async () => {
+      const { client } = globalThis as PageGlobals;
+      const controller = new AbortController();
+      const running = client.query('select count(*) from range(10000000000) a', { signal: controller.signal });
+      setTimeout(() => controller.abort(), 100);
+      const name = await running.then(
+        () => 'resolved',
+        (error: Error) => error.name,
+      );
+      const after = await client.json('select 1 as one');
+      return { name, after };
+    });
+    expect(result).toEqual({ name: 'AbortError', after: [{ one: 1 }] });
+    await expect.poll(() => server.busyConnections, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('delivers a notification from one page to another', async () => {
+    const other = await openPage(browser);
+    try {
+      await other.evaluate(async (url) => {
+        const g = globalThis as PageGlobals;
+        g.notes = [];
+        g.client = await duckwire.connect(url, { onNotification: (channel, payload) => g.notes.push({ channel, payload }) });
+        await g.client.subscribe('room:1');
+      }, server.url);
+      await page.evaluate(() => (globalThis as PageGlobals).client.notify('room:1', { from: 'page one' }));
+      await expect
+        .poll(() => other.evaluate(() => (globalThis as PageGlobals).notes))
+        .toEqual([{ channel: 'room:1', payload: { from: 'page one' } }]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('loads a File through the SQLRooms connector: refused clearly by a server without file upload', async () => {
+    const result = await page.evaluate(async (url) => {
+      const connector = duckwire.createWebSocketDuckDbConnector({ wsUrl: url });
+      await connector.initialize();
+      const table = await connector.query('select 1 as x');
+      const file = new File(['a,b\n1,2\n'], 'data.csv', { type: 'text/csv' });
+      const error = await connector.loadFile(file, 'uploaded').then(
+        () => undefined,
+        (e: Error & { code?: string }) => ({ name: e.name, code: e.code, message: e.message }),
+      );
+      await connector.destroy();
+      return { rows: table.numRows, error };
+    }, server.url);
+    expect(result.rows).toBe(1);
+    expect(result.error).toMatchObject({ name: 'NotSupportedError', code: 'not_supported' });
+    expect(result.error?.message).toMatch(/not supported by this server/);
+  });
+
+  it('reconnects after the server restarts', async () => {
+    const port = server.port;
+    await page.evaluate(() => (globalThis as PageGlobals).client.exec('select 1'));
+    await server.close();
+    await expect.poll(() => page.evaluate(() => (globalThis as PageGlobals).client.status)).not.toBe('connected');
+    server = await startDuckwire({ port });
+    const rows = await page.evaluate(() => (globalThis as PageGlobals).client.json('select 2 as two'));
+    expect(rows).toEqual([{ two: 2 }]);
+    expect(await page.evaluate(() => (globalThis as PageGlobals).client.status)).toBe('connected');
+  });
+});

@@ -277,6 +277,10 @@ export class Link {
         this.#acknowledge(message.type, message.channel);
         return;
       case 'cancelAck':
+      case 'pong':
+        return;
+      case 'hello':
+        // Only sent on a duckwire.v1 connection, which this client does not ask for yet.
         return;
       case 'error':
         if (message.queryId === undefined) {

@@ -4,7 +4,7 @@
 import type { DuckwireServer } from '@duckwire/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, openPage } from './support/browser.js';
+import { chromiumAvailable, launchChromium, openPage, stopPageServer } from './support/browser.js';
 import { startDuckwire } from './support/server.js';
 
 if (!chromiumAvailable && process.env.CI) throw new Error('CI must install chromium (/usr/bin/chromium): see .ci/run');
@@ -33,6 +33,7 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await stopPageServer();
   });
 
   it('runs an Arrow query and returns the page’s own apache-arrow Table', async () => {

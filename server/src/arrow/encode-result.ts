@@ -1,23 +1,18 @@
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import { ResultTooLargeError } from '../errors.js';
 import { abortTailBytes } from './abort-tail.js';
 import { BatchEncoder } from './batch-encoder.js';
 import { arrowBufferPool, type BufferPool } from './buffer-pool.js';
 
 export { releaseArrowPiece } from './buffer-pool.js';
 import { encodeDictionaryMessage } from './dictionary-message.js';
-import { endOfStreamMarker } from './ipc-message.js';
+import { endOfStreamMarker, type MessageAllocator } from './ipc-message.js';
 import { noteChunkBytesRead } from './native-memory.js';
-import { resultShape } from './result-shape.js';
+import { type ResultShape, resultShape } from './result-shape.js';
 import { encodeSchemaMessage } from './schema-message.js';
-import { assertStreamCompleted } from '../database/stream-end.js';
+import { type ChunkEncoder, pumpResult, type ResultLimits } from '../result/pump.js';
 
 /** Options of {@link encodeArrowStream}. */
-export interface ArrowEncodeOptions {
-  /** Stop with a ResultTooLargeError once more rows than this would be sent. */
-  readonly maxRows?: number;
-  /** Stop with a ResultTooLargeError once more bytes than this would be sent. */
-  readonly maxBytes?: number;
+export interface ArrowEncodeOptions extends ResultLimits {
   /**
    * Time zone written on TIMESTAMP WITH TIME ZONE columns (the values are UTC instants whatever
    * it is). DuckDB's own export writes the session's `TimeZone` setting; default `UTC`.
@@ -40,79 +35,67 @@ export const BATCH_TARGET_BYTES = 16 * 1024 * 1024;
  * Yields the bytes of one Arrow IPC stream for a DuckDB result, piece by piece as batches are
  * ready: the schema message first (with the dictionaries of ENUM columns), then record batch
  * messages, then the end-of-stream marker. Concatenated, the pieces are a complete IPC stream.
- *
- * Chunks are fetched one ahead: the next `fetchChunk()` runs in DuckDB while the current chunk
- * is copied out. Errors of `fetchChunk()` propagate. A result that ends early (e.g. an
- * interrupted streaming query, which DuckDB ends with an empty chunk) ends the stream normally:
- * telling the two apart is the caller's job.
+ * The loop (fetching ahead, limits, the end of the stream) is {@link pumpResult}'s.
  *
  * @throws UnsupportedTypeError (before yielding anything) for a column type with no faithful
  *   Arrow encoding.
  * @throws ResultTooLargeError before yielding a batch that would exceed `maxRows` or `maxBytes`.
  */
-export async function* encodeArrowStream(
+export function encodeArrowStream(
   result: DuckDBResult,
   options: ArrowEncodeOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
-  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  const shape = resultShape(result, options.timeZone ?? 'UTC');
-  const batches = new BatchEncoder(shape.names, shape.types, options.timeZone ?? 'UTC');
-  const pool = options.bufferPool ?? arrowBufferPool;
-  const allocate = (size: number) => pool.take(size);
+  return pumpResult(result, () => new ArrowChunkEncoder(result, options), options);
+}
 
-  let sentBytes = 0;
-  let sentRows = 0;
-  const checkBytes = (bytes: number): void => {
-    if (sentBytes + bytes > maxBytes) {
-      throw new ResultTooLargeError(`The result exceeds the limit of ${maxBytes} bytes`);
-    }
-    sentBytes += bytes;
-  };
+/** Turns chunks into Arrow IPC messages: DuckDB chunks are gathered into record batches of about {@link BATCH_TARGET_ROWS} rows. */
+class ArrowChunkEncoder implements ChunkEncoder<Uint8Array> {
+  byteCount = 0;
+  readonly #shape: ResultShape;
+  readonly #batches: BatchEncoder;
+  readonly #allocate: MessageAllocator;
 
-  shape.head ??= joinBytes([encodeSchemaMessage(batches.schema), ...batches.dictionaries.map(encodeDictionaryMessage)]);
-  const head = shape.head;
-  checkBytes(head.byteLength);
-  yield head;
-
-  let pending: Promise<DuckDBDataChunk | null> | null = result.fetchChunk();
-  try {
-    for (;;) {
-      const chunk: DuckDBDataChunk | null = await pending;
-      pending = null;
-      const rowCount = chunk === null ? 0 : chunk.rowCount;
-      if (chunk === null || rowCount === 0) {
-        assertStreamCompleted(result);
-        break;
-      }
-      pending = result.fetchChunk();
-      sentRows += rowCount;
-      if (sentRows > maxRows) {
-        throw new ResultTooLargeError(`The result exceeds the limit of ${maxRows} rows`);
-      }
-      const bytesBefore = batches.byteLength;
-      batches.append(chunk.chunk, rowCount);
-      const bytes = batches.byteLength;
-      noteChunkBytesRead(bytes - bytesBefore);
-      if (batches.rowCount >= BATCH_TARGET_ROWS || bytes >= BATCH_TARGET_BYTES) {
-        const message = batches.flush(allocate);
-        checkBytes(message.byteLength);
-        yield message;
-      }
-    }
-    if (batches.rowCount > 0) {
-      const message = batches.flush(allocate);
-      checkBytes(message.byteLength);
-      yield message;
-    }
-  } finally {
-    // Leaving early (error, or the consumer stopped): let a fetch in flight settle, so that the
-    // connection is idle when the caller gets control back. Its outcome no longer matters.
-    if (pending !== null) await pending.catch(() => null);
+  /** @throws UnsupportedTypeError for a column type with no faithful Arrow encoding. */
+  constructor(result: DuckDBResult, options: ArrowEncodeOptions) {
+    const timeZone = options.timeZone ?? 'UTC';
+    this.#shape = resultShape(result, timeZone);
+    this.#batches = new BatchEncoder(this.#shape.names, this.#shape.types, timeZone);
+    const pool = options.bufferPool ?? arrowBufferPool;
+    this.#allocate = (size) => pool.take(size);
   }
-  const eos = endOfStreamMarker();
-  checkBytes(eos.byteLength);
-  yield eos;
+
+  start(): Uint8Array {
+    const batches = this.#batches;
+    this.#shape.head ??= joinBytes([
+      encodeSchemaMessage(batches.schema),
+      ...batches.dictionaries.map(encodeDictionaryMessage),
+    ]);
+    return this.#counted(this.#shape.head);
+  }
+
+  encode(chunk: DuckDBDataChunk, rowCount: number): Uint8Array | undefined {
+    const batches = this.#batches;
+    const bytesBefore = batches.byteLength;
+    batches.append(chunk.chunk, rowCount);
+    const bytes = batches.byteLength;
+    noteChunkBytesRead(bytes - bytesBefore);
+    if (batches.rowCount >= BATCH_TARGET_ROWS || bytes >= BATCH_TARGET_BYTES)
+      return this.#counted(batches.flush(this.#allocate));
+    return undefined;
+  }
+
+  flush(): Uint8Array | undefined {
+    return this.#batches.rowCount > 0 ? this.#counted(this.#batches.flush(this.#allocate)) : undefined;
+  }
+
+  end(): Uint8Array {
+    return this.#counted(endOfStreamMarker());
+  }
+
+  #counted(piece: Uint8Array): Uint8Array {
+    this.byteCount += piece.byteLength;
+    return piece;
+  }
 }
 
 /**

@@ -1,16 +1,11 @@
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import { ResultTooLargeError } from '../errors.js';
 import { uniqueColumnNames } from './column-names.js';
 import { type ColumnWriter, jsonColumnWriterForType, type RowWriter } from './column-writers.js';
 import { JsonOut, type JsonTextMode } from './json-out.js';
-import { assertStreamCompleted } from '../database/stream-end.js';
+import { type ChunkEncoder, pumpResult, type ResultLimits } from '../result/pump.js';
 
 /** Options of {@link encodeJsonRows}. */
-export interface JsonEncodeOptions {
-  /** Fail with a ResultTooLargeError once the result has more rows than this. */
-  readonly maxRows?: number;
-  /** Fail with a ResultTooLargeError once the JSON text would exceed this many UTF-8 bytes. */
-  readonly maxBytes?: number;
+export interface JsonEncodeOptions extends ResultLimits {
   /**
    * `plain` (the default): the pieces are the JSON text. `embedded`: each piece is that text
    * escaped as the body of a JSON string literal — exactly `JSON.stringify(piece).slice(1, -1)`
@@ -82,28 +77,14 @@ function encodeChunk(plan: RowPlan, chunk: DuckDBDataChunk): void {
 }
 
 /**
- * Starts fetching the next chunk. The promise is marked handled at once: a rejection that happens
- * while the generator is suspended at a `yield` must not count as unhandled (it is still thrown
- * where the promise is awaited).
- */
-function fetchNext(result: DuckDBResult): Promise<DuckDBDataChunk | null> {
-  const promise = result.fetchChunk();
-  promise.catch(() => undefined);
-  return promise;
-}
-
-/**
  * Yields the text of a JSON array of row objects for a DuckDB result, piece by piece: the pieces
  * concatenated are the whole array (`[` … `]`, `[]` when there are no rows). Nothing is yielded
  * before the first chunk has been read, so a query that fails early yields no text at all.
  *
- * Chunks are pulled with `result.fetchChunk()`, the next one being fetched while the current one
- * is converted; each yielded piece holds one chunk's rows. Integers of every width are JSON
- * numbers with all their digits (never rounded through a double); the encoding of every type is
- * documented in `docs/json-encoding.md`. Duplicate column names get `_1`, `_2`… suffixes.
- *
- * Errors from `fetchChunk` propagate unchanged. When the generator ends early (error, limit or
- * `return()`), it waits for a fetch still in flight, so that the result is idle once it is done.
+ * Chunks are pulled by {@link pumpResult} (fetching ahead, limits, the end of the stream); each
+ * yielded piece holds one chunk's rows. Integers of every width are JSON numbers with all their
+ * digits (never rounded through a double); the encoding of every type is documented in
+ * `docs/json-encoding.md`. Duplicate column names get `_1`, `_2`… suffixes.
  *
  * @param result - a streaming or materialized result; its rows are consumed.
  * @param options - optional row and byte limits.
@@ -111,54 +92,42 @@ function fetchNext(result: DuckDBResult): Promise<DuckDBDataChunk | null> {
  *   would exceed `maxBytes` UTF-8 bytes (checked before the piece that would cross it is yielded).
  * @throws UnsupportedTypeError when a column has a type JSON cannot carry (before any text).
  */
-export async function* encodeJsonRows(
+export function encodeJsonRows(
   result: DuckDBResult,
   options: JsonEncodeOptions = {},
 ): AsyncGenerator<string, void, undefined> {
-  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
-  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  const plan = planRows(result, options.mode ?? 'plain');
-  const { out } = plan;
-  let rows = 0;
-  let bytes = 0;
-  let first = true;
+  return pumpResult(result, () => new JsonChunkEncoder(planRows(result, options.mode ?? 'plain')), options);
+}
 
-  const account = (pieceBytes: number): void => {
-    bytes += pieceBytes;
-    if (bytes > maxBytes) {
-      throw new ResultTooLargeError(`result is larger than the limit of ${maxBytes} bytes of JSON`);
-    }
-  };
+/** Turns each chunk into the text of its row objects, inside one JSON array. */
+class JsonChunkEncoder implements ChunkEncoder<string> {
+  /** UTF-8 bytes of the plain text of the pieces so far (also in embedded mode). */
+  byteCount = 0;
+  #first = true;
 
-  let pending: Promise<DuckDBDataChunk | null> | undefined = fetchNext(result);
-  try {
-    for (;;) {
-      const chunk: DuckDBDataChunk | null = await pending;
-      pending = undefined;
-      if (chunk === null || chunk.rowCount === 0) {
-        assertStreamCompleted(result);
-        break;
-      }
-      rows += chunk.rowCount;
-      if (rows > maxRows) {
-        throw new ResultTooLargeError(`result has more than the limit of ${maxRows} rows`);
-      }
-      pending = fetchNext(result);
-      out.byte(first ? OPEN_BRACKET : COMMA);
-      first = false;
-      encodeChunk(plan, chunk);
-      const piece = out.take();
-      account(piece.plainBytes);
-      yield piece.text;
-    }
-    const tail = first ? '[]' : ']';
-    account(tail.length);
-    yield tail;
-  } finally {
-    if (pending)
-      await pending.then(
-        () => undefined,
-        () => undefined,
-      );
+  constructor(private readonly plan: RowPlan) {}
+
+  start(): undefined {
+    return undefined;
+  }
+
+  encode(chunk: DuckDBDataChunk): string {
+    const { out } = this.plan;
+    out.byte(this.#first ? OPEN_BRACKET : COMMA);
+    this.#first = false;
+    encodeChunk(this.plan, chunk);
+    const piece = out.take();
+    this.byteCount += piece.plainBytes;
+    return piece.text;
+  }
+
+  flush(): undefined {
+    return undefined;
+  }
+
+  end(): string {
+    const tail = this.#first ? '[]' : ']';
+    this.byteCount += tail.length;
+    return tail;
   }
 }

@@ -5,25 +5,13 @@
  * an explicit transaction. Multi-statement SQL is never re-run (earlier statements may have
  * committed already).
  */
+import { mayHoldSeveralStatements, mayOpenTransaction } from '../sql/statement-text.js';
 
 const CONFLICT = /TransactionContext Error:.*(conflict|another transaction has (altered|modified|dropped))/i;
 
 /** Whether a DuckDB error is a transaction conflict that a re-run may resolve. */
 export function isConflictError(error: unknown): boolean {
   return error instanceof Error && CONFLICT.test(error.message);
-}
-
-/**
- * Whether SQL text may hold more than one statement. Errs on the side of "yes": a semicolon
- * followed by anything but whitespace or comments-free tail counts, even inside a string literal.
- */
-export function mayHoldSeveralStatements(sql: string): boolean {
-  return /;\s*\S/.test(sql);
-}
-
-/** Whether SQL text may open an explicit transaction. */
-export function mayOpenTransaction(sql: string): boolean {
-  return /^\s*(begin|start\s+transaction)\b/i.test(sql) || (mayHoldSeveralStatements(sql) && /\b(begin|start\s+transaction)\b/i.test(sql));
 }
 
 /** Whether a failed statement may be re-run after a conflict. */

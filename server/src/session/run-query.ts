@@ -11,17 +11,14 @@ import {
 } from '@duckwire/protocol';
 import { arrowAbortTail, encodeArrowStream, releaseArrowPiece } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
-import {
-  isRetrySafe,
-  mayHoldSeveralStatements,
-  mayOpenTransaction,
-  withConflictRetry,
-} from '../database/conflict-retry.js';
+import { isRetrySafe, withConflictRetry } from '../database/conflict-retry.js';
+import { withConnection } from '../database/connection-lease.js';
 import type { Database } from '../database/database.js';
 import { streamStatement } from '../database/statement-cache.js';
 import { encodeJsonRows } from '../json/encode-rows.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
+import { mayHoldSeveralStatements } from '../sql/statement-text.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -53,34 +50,9 @@ const smaller = (a: number | undefined, b: number | undefined) =>
  */
 export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
   context.logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
-  if (query.type === 'exec') await withConnection(context, query.sql, task, (c) => execute(context, c, query, task));
+  if (query.type === 'exec') await withConnection(context.database.pool, task, (c) => execute(context, c, query, task), { sql: query.sql });
   else if (query.persist && context.cache) await answerFromCache(context, query, task, context.cache);
-  else await withConnection(context, query.sql, task, (c) => answer(context, c, query, task));
-}
-
-/** Borrow a pooled connection for `use`, and give it back outside any transaction the SQL left open. */
-async function withConnection<T>(
-  context: QueryContext,
-  sql: string,
-  task: QueryTask,
-  use: (connection: DuckDBConnection) => Promise<T>,
-): Promise<T> {
-  const { pool } = context.database;
-  const connection = await pool.acquire(task);
-  task.attach(connection);
-  let failed = true;
-  try {
-    const value = await use(connection);
-    failed = false;
-    return value;
-  } finally {
-    task.detach();
-    if (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql))) {
-      // A query must not leave its pooled connection inside a transaction.
-      await connection.run('ROLLBACK').catch(() => undefined);
-    }
-    pool.release(connection);
-  }
+  else await withConnection(context.database.pool, task, (c) => answer(context, c, query, task), { sql: query.sql });
 }
 
 /**
@@ -182,12 +154,17 @@ async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQu
   // Limits are part of the key: a result stored under looser limits must not answer a stricter request.
   const key = limits.maxRows === undefined && limits.maxBytes === undefined ? query.sql : `${query.sql}\u0000${limits.maxRows}\u0000${limits.maxBytes}`;
   const compute = () =>
-    withConnection(context, query.sql, task, async (connection) => {
-      const result = await open(context, connection, query, task);
-      if (!result) return EMPTY;
-      if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
-      return collectBytes(encodeArrowStream(result, limits), task);
-    });
+    withConnection(
+      context.database.pool,
+      task,
+      async (connection) => {
+        const result = await open(context, connection, query, task);
+        if (!result) return EMPTY;
+        if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
+        return collectBytes(encodeArrowStream(result, limits), task);
+      },
+      { sql: query.sql },
+    );
   // The signal lets a cancel end a wait for another request's computation of the same key.
   const { bytes } = await cache.getOrCompute(query.type, key, compute, { signal: task.signal });
   task.throwIfCancelled();

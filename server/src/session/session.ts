@@ -7,7 +7,6 @@ import {
   type ProtocolError,
   type ServerMessage,
   type ServerMessageText,
-  type UploadArrowHeader,
   errorReply,
   parseClientFrame,
   SUBPROTOCOL_V1,
@@ -18,12 +17,11 @@ import {
 import type { RawData, WebSocket } from 'ws';
 import { tokenMatches } from '../auth/token.js';
 import { Database } from '../database/database.js';
-import { withConflictRetry } from '../database/conflict-retry.js';
 import { WireError } from '../errors.js';
 import type { ChannelRegistry, Subscriber } from '../pubsub/channel-registry.js';
-import { loadArrowIntoTable } from '../upload/load-arrow.js';
 import { type CancelReason, QueryTask } from './query-task.js';
 import { type QueryContext, runQuery } from './run-query.js';
+import { runUpload } from './run-upload.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
 import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
 import { describeServer } from '../version.js';
@@ -237,26 +235,7 @@ export class Session implements Subscriber {
     const header = frame.value.header;
     if (header.type !== 'uploadArrow') return; // v1-only headers are refused above
     const payload = frame.value.payload;
-    this.#start(header.queryId, (task) => this.#upload(header, payload, task));
-  }
-
-  async #upload(header: UploadArrowHeader, payload: Uint8Array, task: QueryTask): Promise<void> {
-    const { database, options, cache, logger } = this.#context;
-    logger.debug({ queryId: task.queryId, table: header.tableName, bytes: payload.byteLength }, 'upload');
-    const connection = await database.pool.acquire(task);
-    task.attach(connection);
-    try {
-      await withConflictRetry(() => loadArrowIntoTable(connection, header.tableName, payload, { signal: task.signal }), {
-        retries: options.conflictRetries,
-        shouldStop: () => task.cancelled,
-      });
-    } finally {
-      cache?.invalidate();
-      task.detach();
-      database.pool.release(connection);
-    }
-    task.throwIfCancelled();
-    this.#send({ type: 'uploadAck', queryId: task.queryId });
+    this.#start(header.queryId, (task) => runUpload(this.#queryContext, header, payload, task));
   }
 
   /** Register a task under its queryId, run it, and send exactly one terminal reply. */

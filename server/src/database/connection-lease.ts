@@ -1,0 +1,56 @@
+/**
+ * The lease of a pooled DuckDB connection for one query or upload: borrowed from the pool (a
+ * cancel ends the wait), made known to the task so that a cancel can interrupt it, and given back
+ * outside any transaction the client's SQL may have left open. Queries and uploads both run
+ * through {@link withConnection}.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mayHoldSeveralStatements, mayOpenTransaction } from '../sql/statement-text.js';
+import type { ConnectionPool } from './connection-pool.js';
+
+/** Who holds a lease: a query task, whose signal ends a wait for a connection and which interrupts the connection it runs on when cancelled. */
+export interface LeaseHolder {
+  /** Aborts when the work is cancelled (read only when the pool makes the request wait). */
+  readonly signal: AbortSignal;
+  /** The work now runs on `connection`. */
+  attach(connection: DuckDBConnection): void;
+  /** The work no longer uses its connection (called before the connection goes back to the pool). */
+  detach(): void;
+}
+
+/** Options of {@link withConnection}. */
+export interface LeaseOptions {
+  /**
+   * The client's SQL run on the connection, if any: when it may have opened a transaction (or,
+   * having failed, may have stopped inside one), the connection is rolled back before it goes back.
+   */
+  readonly sql?: string;
+}
+
+/**
+ * Borrow a connection of `pool` for `use`, and give it back outside any transaction the SQL left
+ * open, whatever `use` ends with.
+ */
+export async function withConnection<T>(
+  pool: ConnectionPool,
+  holder: LeaseHolder,
+  use: (connection: DuckDBConnection) => Promise<T>,
+  options: LeaseOptions = {},
+): Promise<T> {
+  const connection = await pool.acquire(holder);
+  holder.attach(connection);
+  let failed = true;
+  try {
+    const value = await use(connection);
+    failed = false;
+    return value;
+  } finally {
+    holder.detach();
+    const { sql } = options;
+    if (sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql)))) {
+      // A query must not leave its pooled connection inside a transaction.
+      await connection.run('ROLLBACK').catch(() => undefined);
+    }
+    pool.release(connection);
+  }
+}

@@ -65,7 +65,7 @@ export async function* pumpResult<Piece>(
   if (head !== undefined) yield withinBytes(head);
 
   let rows = 0;
-  let pending: Promise<DuckDBDataChunk | null> | undefined = fetchAhead(result);
+  let pending: Promise<DuckDBDataChunk | null> | undefined = result.fetchChunk();
   try {
     for (;;) {
       const chunk: DuckDBDataChunk | null = await pending;
@@ -77,27 +77,25 @@ export async function* pumpResult<Piece>(
       }
       rows += rowCount;
       if (rows > maxRows) throw new ResultTooLargeError(`The result has more than the limit of ${maxRows} rows`);
-      pending = fetchAhead(result);
+      pending = result.fetchChunk();
       const piece = encoder.encode(chunk, rowCount);
-      if (piece !== undefined) yield withinBytes(piece);
+      if (piece !== undefined) {
+        // Suspended at the yield, the fetch may fail before anyone awaits it: that must not count
+        // as an unhandled rejection (it is still thrown where `pending` is awaited).
+        pending.catch(ignore);
+        yield withinBytes(piece);
+      }
     }
   } finally {
     // Leaving early: let a fetch in flight settle, so that the connection is idle when the caller
     // gets control back. Its outcome no longer matters.
-    if (pending !== undefined) await pending.catch(() => null);
+    if (pending !== undefined) await pending.catch(ignore);
   }
   const rest = encoder.flush();
   if (rest !== undefined) yield withinBytes(rest);
   yield withinBytes(encoder.end());
 }
 
-/**
- * Starts fetching the next chunk. The promise is marked handled at once: a rejection that happens
- * while the generator is suspended at a `yield` must not count as unhandled (it is still thrown
- * where the promise is awaited).
- */
-function fetchAhead(result: DuckDBResult): Promise<DuckDBDataChunk | null> {
-  const promise = result.fetchChunk();
-  promise.catch(() => undefined);
-  return promise;
+function ignore(): undefined {
+  return undefined;
 }

@@ -2,7 +2,8 @@
 // tail, and early exits.
 import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import { expect, test, vi } from 'vitest';
-import { arrowAbortTail, BATCH_TARGET_ROWS, encodeArrowStream } from '../src/arrow/encode-result.js';
+import { arrowAbortTail } from '../src/arrow/abort-tail.js';
+import { BATCH_TARGET_ROWS, encodeArrowStream } from '../src/arrow/encode-result.js';
 import { ResultTooLargeError, UnsupportedTypeError } from '../src/errors.js';
 import { bothWays, concatBytes, encodePieces } from './arrow-helpers.js';
 import { useDuckDB } from './support/duckdb-fixture.js';

@@ -24,7 +24,12 @@ const ABORT_TAIL = Uint8Array.of(
   0xef, // a few bytes of bogus metadata
 );
 
-/** A fresh copy of the abort tail bytes. */
-export function abortTailBytes(): Uint8Array {
+/**
+ * Bytes that, appended to a partly sent IPC stream, make every Arrow reader reject the whole
+ * stream, so that a result cut short mid-stream is never decoded as a complete (partial) table.
+ * (A stream that simply stops is read as a complete, shorter table by apache-arrow.) A fresh copy
+ * each call.
+ */
+export function arrowAbortTail(): Uint8Array {
   return ABORT_TAIL.slice();
 }

@@ -2,7 +2,7 @@ import type { DuckDBType } from '@duckdb/node-api';
 import { Schema } from 'apache-arrow';
 import { BatchBody } from './body-sink.js';
 import { type ColumnPlan, type DictionaryPlan, planColumn } from './column-plan.js';
-import { chunkVector, type RawDataChunk } from './duckdb-vector.js';
+import { chunkVector, type RawDataChunk } from '../database/vector-memory.js';
 import { encodeBatchMessage, type MessageAllocator } from './ipc-message.js';
 
 /**

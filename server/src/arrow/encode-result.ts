@@ -1,9 +1,8 @@
+// Arrow results: the Arrow half of the result pump — how DuckDB chunks become the messages of
+// one Arrow IPC stream (schema, record batches of many chunks, end-of-stream marker).
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import { abortTailBytes } from './abort-tail.js';
 import { BatchEncoder } from './batch-encoder.js';
 import { arrowBufferPool, type BufferPool } from './buffer-pool.js';
-
-export { releaseArrowPiece } from './buffer-pool.js';
 import { encodeDictionaryMessage } from './dictionary-message.js';
 import { endOfStreamMarker, type MessageAllocator } from './ipc-message.js';
 import { noteChunkBytesRead } from './native-memory.js';
@@ -96,16 +95,6 @@ class ArrowChunkEncoder implements ChunkEncoder<Uint8Array> {
     this.byteCount += piece.byteLength;
     return piece;
   }
-}
-
-/**
- * Bytes that, appended to a partly sent IPC stream, make every Arrow reader reject the whole
- * stream, so that a result cut short mid-stream is never decoded as a complete (partial) table.
- * (A stream that simply stops is read as a complete, shorter table by apache-arrow.) They form
- * a message header announcing ~2 GiB of metadata that never comes.
- */
-export function arrowAbortTail(): Uint8Array {
-  return abortTailBytes();
 }
 
 function joinBytes(parts: readonly Uint8Array[]): Uint8Array {

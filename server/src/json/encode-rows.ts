@@ -1,6 +1,8 @@
+// JSON results: the JSON half of the result pump — how DuckDB chunks become the text of one
+// JSON array of row objects.
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { uniqueColumnNames } from './column-names.js';
-import { type ColumnWriter, jsonColumnWriterForType, type RowWriter } from './column-writers.js';
+import { type JsonColumnEncoder, jsonColumnEncoderForType, type JsonRowEncoder } from './column-encoders.js';
 import { JsonOut, type JsonTextMode } from './json-out.js';
 import { type ChunkEncoder, pumpResult, type ResultLimits } from '../result/pump.js';
 
@@ -15,11 +17,11 @@ export interface JsonEncodeOptions extends ResultLimits {
   readonly mode?: JsonTextMode;
 }
 
-/** How to write one row: the bytes of each column's key (with its separator) and its writer. */
+/** How to encode one row: the bytes of each column's key (with its separator) and its column encoder. */
 interface RowPlan {
   readonly out: JsonOut;
   readonly keys: readonly Uint8Array[];
-  readonly writers: readonly ColumnWriter[];
+  readonly columns: readonly JsonColumnEncoder[];
   /** False when a key has characters beyond ASCII. */
   readonly keysAscii: boolean;
   /** The bytes that escaping (embedded mode) adds to the keys of one row. */
@@ -36,7 +38,7 @@ function planRows(result: DuckDBResult, mode: JsonTextMode): RowPlan {
   return {
     out,
     keys,
-    writers: types.map((type, i) => jsonColumnWriterForType(type, names[i]!, out)),
+    columns: types.map((type, i) => jsonColumnEncoderForType(type, names[i]!, out)),
     keysAscii: keys.every((key) => key.every((b) => b < 0x80)),
     keysExtra: keys.reduce((sum, key, i) => sum + key.length - Buffer.byteLength(plainKeys[i]!, 'utf8'), 0),
   };
@@ -49,14 +51,14 @@ const COMMA = 0x2c;
 
 /** Writes the rows of one chunk as JSON objects separated by commas (no brackets) to `plan.out`. */
 function encodeChunk(plan: RowPlan, chunk: DuckDBDataChunk): void {
-  const { out, keys, writers } = plan;
+  const { out, keys, columns } = plan;
   const columnCount = keys.length;
   const rowCount = chunk.rowCount;
-  const rowWriters: RowWriter[] = writers.map((writer, i) => writer(chunk, i, rowCount));
+  const rowEncoders: JsonRowEncoder[] = columns.map((column, i) => column(chunk, i, rowCount));
   if (!plan.keysAscii) out.ascii = false;
   out.extra += plan.keysExtra * rowCount;
   // `out.slack` covers a key and the punctuation around it: after each value written (every
-  // writer ensures room for what it writes, plus the slack) they need no check of their own.
+  // row encoder ensures room for what it writes, plus the slack) they need no check of their own.
   for (let row = 0; row < rowCount; row++) {
     out.ensure(0);
     let buf = out.buf;
@@ -67,7 +69,7 @@ function encodeChunk(plan: RowPlan, chunk: DuckDBDataChunk): void {
       const key = keys[col]!;
       for (let i = 0; i < key.length; i++) buf[p++] = key[i]!;
       out.pos = p;
-      rowWriters[col]!(row);
+      rowEncoders[col]!(row);
       buf = out.buf;
       p = out.pos;
     }

@@ -1,5 +1,5 @@
 /**
- * A growing byte buffer that JSON text is written into, with the primitives the column writers
+ * A growing byte buffer that JSON text is written into, with the primitives the column encoders
  * share. Text is built as UTF-8 bytes and turned into a string once per chunk ({@link JsonOut.take}):
  * far cheaper than building millions of small strings and concatenating them.
  */

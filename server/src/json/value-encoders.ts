@@ -1,3 +1,8 @@
+/**
+ * The third of the three tiers of the JSON encoding: the JSON text of one node-api DuckDB value,
+ * for every type a result can hold. The faster tiers above (`column-encoders.ts`,
+ * `vector-encoders.ts`) write the same text; `docs/json-encoding.md` documents it.
+ */
 import {
   DuckDBArrayValue,
   type DuckDBBitValue,
@@ -104,7 +109,7 @@ function encodeMember(encode: JsonValueEncoder, value: DuckDBValue): string {
 }
 
 function listEncoder(itemType: DuckDBType, path: string): JsonValueEncoder {
-  const encodeItem = jsonEncoderForType(itemType, `${path}[]`);
+  const encodeItem = jsonValueEncoderForType(itemType, `${path}[]`);
   return (value) => {
     const { items } = value as DuckDBListValue | DuckDBArrayValue;
     let text = '[';
@@ -126,7 +131,7 @@ function structEncoder(names: readonly string[], types: readonly DuckDBType[], p
     );
   }
   const keys = names.map((name, i) => `${i > 0 ? ',' : ''}${JSON.stringify(name)}:`);
-  const encoders = types.map((type, i) => jsonEncoderForType(type, `${path}.${names[i]}`));
+  const encoders = types.map((type, i) => jsonValueEncoderForType(type, `${path}.${names[i]}`));
   return (value) => {
     const { entries } = value as DuckDBStructValue;
     let text = '{';
@@ -143,8 +148,8 @@ function structEncoder(names: readonly string[], types: readonly DuckDBType[], p
  * objects in map order. The shape depends only on the column's type, never on the data.
  */
 function mapEncoder(keyType: DuckDBType, valueType: DuckDBType, path: string): JsonValueEncoder {
-  const encodeKey = jsonEncoderForType(keyType, `${path}.key`);
-  const encodeValue = jsonEncoderForType(valueType, `${path}.value`);
+  const encodeKey = jsonValueEncoderForType(keyType, `${path}.key`);
+  const encodeValue = jsonValueEncoderForType(valueType, `${path}.value`);
   const asObject = keyType.typeId === DuckDBTypeId.VARCHAR || keyType.typeId === DuckDBTypeId.ENUM;
   return (value) => {
     const { entries } = value as DuckDBMapValue;
@@ -162,7 +167,7 @@ function mapEncoder(keyType: DuckDBType, valueType: DuckDBType, path: string): J
 
 /** A UNION is written as the value of its active member, encoded by that member's type. */
 function unionEncoder(tags: readonly string[], types: readonly DuckDBType[], path: string): JsonValueEncoder {
-  const encoders = new Map(tags.map((tag, i) => [tag, jsonEncoderForType(types[i]!, `${path}.${tag}`)]));
+  const encoders = new Map(tags.map((tag, i) => [tag, jsonValueEncoderForType(types[i]!, `${path}.${tag}`)]));
   return (value) => {
     const union = value as DuckDBUnionValue;
     const encode = encoders.get(union.tag) ?? encodeDynamic;
@@ -181,7 +186,7 @@ const encodeVariant: JsonValueEncoder = (value) => {
   let encode = variantEncoders.get(key);
   if (!encode) {
     try {
-      encode = jsonEncoderForType(variant.type, 'variant');
+      encode = jsonValueEncoderForType(variant.type, 'variant');
     } catch {
       encode = encodeDynamic;
     }
@@ -233,7 +238,7 @@ function encodeDynamic(value: DuckDBValue): string {
  * @param path - where the type occurs (column name and member path), for error messages.
  * @throws UnsupportedTypeError for a type that cannot occur in a result (INVALID, ANY).
  */
-export function jsonEncoderForType(type: DuckDBType, path: string): JsonValueEncoder {
+export function jsonValueEncoderForType(type: DuckDBType, path: string): JsonValueEncoder {
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return encodeBoolean;

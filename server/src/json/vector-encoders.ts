@@ -1,6 +1,12 @@
+/**
+ * The second of the three tiers of the JSON encoding: the JSON text of one row of a node-api
+ * vector object, for what the column encoders (`column-encoders.ts`) do not read from vector
+ * memory themselves. STRUCT and LIST are read member by member; everything else is left to the
+ * value encoders (`value-encoders.ts`).
+ */
 import type { DuckDBListVector, DuckDBStructVector, DuckDBType, DuckDBVector } from '@duckdb/node-api';
 import { DuckDBTypeId } from '@duckdb/node-api';
-import { jsonEncoderForType } from './value-encoders.js';
+import { jsonValueEncoderForType } from './value-encoders.js';
 
 /** Writes the value at `index` of a vector (NULL included) as JSON text. */
 export type JsonVectorEncoder = (vector: DuckDBVector, index: number) => string;
@@ -11,7 +17,7 @@ export type JsonVectorEncoder = (vector: DuckDBVector, index: number) => string;
  * STRUCT and LIST columns are read member by member from their child vectors rather than through
  * node-api's composite values: cheaper, and the only way to keep every member of an unnamed STRUCT
  * (whose values node-api keys by their empty names), which is written as a JSON array of its
- * members. Every other type goes through its value encoder ({@link jsonEncoderForType}).
+ * members. Every other type goes through its value encoder ({@link jsonValueEncoderForType}).
  *
  * @param type - the vector's DuckDB type.
  * @param path - column name and member path, for error messages.
@@ -24,7 +30,7 @@ export function jsonVectorEncoderForType(type: DuckDBType, path: string): JsonVe
     case DuckDBTypeId.LIST:
       return listVectorEncoder(type.valueType, path);
     default: {
-      const encode = jsonEncoderForType(type, path);
+      const encode = jsonValueEncoderForType(type, path);
       return (vector, index) => {
         const value = vector.getItem(index);
         return value === null ? 'null' : encode(value);
@@ -36,7 +42,7 @@ export function jsonVectorEncoderForType(type: DuckDBType, path: string): JsonVe
 function structVectorEncoder(names: readonly string[], types: readonly DuckDBType[], path: string): JsonVectorEncoder {
   const named = new Set(names).size === names.length;
   const prefixes = names.map((name, i) => (i > 0 ? ',' : '') + (named ? `${JSON.stringify(name)}:` : ''));
-  const encoders = types.map((type, i) => jsonVectorEncoder(type, `${path}.${names[i] || i + 1}`));
+  const encoders = types.map((type, i) => jsonVectorEncoderForType(type, `${path}.${names[i] || i + 1}`));
   const [open, close] = named ? ['{', '}'] : ['[', ']'];
   return (vector, index) => {
     const struct = vector as DuckDBStructVector;
@@ -50,7 +56,7 @@ function structVectorEncoder(names: readonly string[], types: readonly DuckDBTyp
 }
 
 function listVectorEncoder(itemType: DuckDBType, path: string): JsonVectorEncoder {
-  const encodeItem = jsonVectorEncoder(itemType, `${path}[]`);
+  const encodeItem = jsonVectorEncoderForType(itemType, `${path}[]`);
   return (vector, index) => {
     const items = (vector as DuckDBListVector).getItemVector(index);
     if (items === null) return 'null';
@@ -64,4 +70,3 @@ function listVectorEncoder(itemType: DuckDBType, path: string): JsonVectorEncode
   };
 }
 
-const jsonVectorEncoder = jsonVectorEncoderForType;

@@ -9,7 +9,9 @@ import {
   jsonResultHead,
   stringifyServerMessage,
 } from '@duckwire/protocol';
-import { arrowAbortTail, encodeArrowStream, releaseArrowPiece } from '../arrow/encode-result.js';
+import { arrowAbortTail } from '../arrow/abort-tail.js';
+import { releaseArrowPiece } from '../arrow/buffer-pool.js';
+import { encodeArrowStream } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
 import { isRetrySafe, withConflictRetry } from '../database/conflict-retry.js';
 import { withConnection } from '../database/connection-lease.js';

@@ -1,12 +1,21 @@
 import { isUtf8 } from 'node:buffer';
-import duckdb from '@duckdb/node-bindings';
 import { type Data, type DataType, DateUnit, Precision, TimeUnit, Type } from 'apache-arrow';
+import {
+  BOOL_BYTES,
+  type RawVector,
+  STRING_INLINE_MAX,
+  STRING_STRUCT_BYTES,
+  writeVectorBytes,
+  writeVectorData,
+  writeVectorString,
+  writeVectorValidity,
+} from '../database/vector-memory.js';
 
 /**
  * Writes rows `[start, start + rowCount)` of one Arrow `Data` into a DuckDB vector of a fresh data
  * chunk (values and validity), as row `0 …` of the vector.
  */
-export type ChunkWriter = (vector: duckdb.Vector, start: number, rowCount: number) => void;
+export type ChunkWriter = (vector: RawVector, start: number, rowCount: number) => void;
 
 /** Makes the {@link ChunkWriter} for one `Data`, or `undefined` when that `Data` needs the row path. */
 export type BulkWriter = (data: Data) => ChunkWriter | undefined;
@@ -47,7 +56,7 @@ export function arrowBulkWriter(arrowType: DataType): BulkWriter | undefined {
         ? fixedWidthWriter(8)
         : undefined;
     case Type.Bool:
-      return duckdb.sizeof_bool === 1 ? booleanWriter : undefined;
+      return BOOL_BYTES === 1 ? booleanWriter : undefined;
     case Type.Utf8:
     case Type.LargeUtf8:
       return variableWidthWriter(true);
@@ -68,7 +77,7 @@ let validityScratch = new Uint8Array(256);
  * Writes the validity of rows `[start, start + rowCount)` into `vector`, or does nothing when they
  * are all valid. `undefined` when the `Data` has NULLs but no bitmap (the row path handles that).
  */
-function validityWriter(data: AnyData): ((vector: duckdb.Vector, start: number, rowCount: number) => void) | undefined {
+function validityWriter(data: AnyData): ((vector: RawVector, start: number, rowCount: number) => void) | undefined {
   if (data.nullCount === 0) return () => undefined;
   const bitmap = data.nullBitmap as Uint8Array | undefined;
   if (!bitmap || bitmap.length === 0) return undefined;
@@ -105,8 +114,7 @@ function validityWriter(data: AnyData): ((vector: duckdb.Vector, start: number, 
     }
     if (all === 0xff) return; // no NULL among these rows: leave the vector's validity alone
     mask.fill(0, written, byteCount);
-    duckdb.vector_ensure_validity_writable(vector);
-    duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, mask.byteOffset, byteCount);
+    writeVectorValidity(vector, mask, byteCount);
   };
 }
 
@@ -120,13 +128,7 @@ function fixedWidthWriter(width: number): BulkWriter {
     if (!validity || !values || values.byteLength < data.length * width) return undefined;
     return (vector, start, rowCount) => {
       if (rowCount === 0) return;
-      duckdb.copy_data_to_vector(
-        vector,
-        0,
-        values.buffer as ArrayBuffer,
-        values.byteOffset + start * width,
-        rowCount * width,
-      );
+      writeVectorData(vector, values, start * width, rowCount * width);
       validity(vector, start, rowCount);
     };
   };
@@ -147,17 +149,14 @@ const booleanWriter: BulkWriter = (data) => {
       const pos = offset + start + row;
       bytes[row] = ((values[pos >> 3] ?? 0) >> (pos & 7)) & 1;
     }
-    duckdb.copy_data_to_vector(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset, rowCount);
+    writeVectorData(vector, bytes, 0, rowCount);
     validity(vector, start, rowCount);
   };
 };
 
 // --- strings and binary --------------------------------------------------------------------------
 
-/** Bytes of a `duckdb_string_t`: length (4), then 12 inlined bytes or prefix (4) + pointer (8). */
-const STRING_STRUCT = 16;
-const INLINE_LENGTH = 12;
-let structScratch = new Uint8Array(2048 * STRING_STRUCT);
+let structScratch = new Uint8Array(2048 * STRING_STRUCT_BYTES);
 let longRows = new Int32Array(2048);
 
 /** The first byte of a UTF-8 continuation: `10xxxxxx`. */
@@ -188,12 +187,12 @@ function variableWidthWriter(text: boolean): BulkWriter {
       if (text && !validUtf8Strings(view, at, start, end)) {
         // Some string is not valid UTF-8: decode each (invalid sequences become U+FFFD).
         for (let row = start; row < end; row++) {
-          if (isValid(row)) duckdb.vector_assign_string_element(vector, row - start, view.toString('utf8', at(row), at(row + 1)));
+          if (isValid(row)) writeVectorString(vector, row - start, view.toString('utf8', at(row), at(row + 1)));
         }
       } else {
         // Short strings are written inline into the vector's string structs, in one copy; longer
         // ones (which need DuckDB's string heap) one by one, after that copy.
-        const byteCount = rowCount * STRING_STRUCT;
+        const byteCount = rowCount * STRING_STRUCT_BYTES;
         if (structScratch.length < byteCount) structScratch = new Uint8Array(byteCount);
         const structs = structScratch;
         structs.fill(0, 0, byteCount);
@@ -203,8 +202,8 @@ function variableWidthWriter(text: boolean): BulkWriter {
           const to = at(row + 1);
           const length = to - from;
           if (isValid(row)) {
-            if (length <= INLINE_LENGTH) {
-              const base = (row - start) * STRING_STRUCT;
+            if (length <= STRING_INLINE_MAX) {
+              const base = (row - start) * STRING_STRUCT_BYTES;
               structs[base] = length; // little-endian uint32 length, < 13
               for (let k = 0; k < length; k++) structs[base + 4 + k] = values[from + k]!;
             } else {
@@ -213,10 +212,10 @@ function variableWidthWriter(text: boolean): BulkWriter {
           }
           from = to;
         }
-        duckdb.copy_data_to_vector(vector, 0, structs.buffer as ArrayBuffer, structs.byteOffset, byteCount);
+        writeVectorData(vector, structs, 0, byteCount);
         for (let k = 0; k < long; k++) {
           const row = longRows[k]!;
-          duckdb.vector_assign_string_element_len(vector, row - start, values.subarray(at(row), at(row + 1)));
+          writeVectorBytes(vector, row - start, values.subarray(at(row), at(row + 1)));
         }
       }
       validity(vector, start, rowCount);

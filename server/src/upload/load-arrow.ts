@@ -5,8 +5,8 @@ import {
   type DuckDBType,
   DuckDBVector,
 } from '@duckdb/node-api';
-import duckdb from '@duckdb/node-bindings';
 import type { Table } from 'apache-arrow';
+import { chunkVector, createDataChunk, type RawLogicalType } from '../database/vector-memory.js';
 import { UploadError, WireError } from '../errors.js';
 import { parseQualifiedName, quoteIdentifier, quoteQualifiedName } from '../sql/identifiers.js';
 import { arrowColumnMapping, type ColumnMapping, checkNames, type ValueReader } from './arrow-columns.js';
@@ -141,20 +141,22 @@ async function appendRows(
  * How a column's rows get into a chunk: a bulk writer (fixed-width values copied, strings handed
  * over as bytes; see {@link arrowBulkWriter}) or, for everything else, a reader of DuckDB values.
  */
-type ColumnFill = { readonly bulk: ChunkWriter; readonly read?: undefined } | { readonly bulk?: undefined; readonly read: ValueReader };
+type ColumnFill =
+  | { readonly bulk: ChunkWriter; readonly read?: undefined }
+  | { readonly bulk?: undefined; readonly read: ValueReader };
 
 function fillChunk(
-  logicalTypes: readonly duckdb.LogicalType[],
+  logicalTypes: readonly RawLogicalType[],
   writers: readonly ColumnFill[],
   start: number,
   rowCount: number,
 ) {
-  const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(logicalTypes));
+  const chunk = new DuckDBDataChunk(createDataChunk(logicalTypes));
   chunk.rowCount = rowCount;
   for (let c = 0; c < writers.length; c++) {
     const { bulk, read } = writers[c]!;
     if (bulk) {
-      bulk(duckdb.data_chunk_get_vector(chunk.chunk, c), start, rowCount);
+      bulk(chunkVector(chunk.chunk, c), start, rowCount);
       continue;
     }
     const vector = chunk.getColumnVector(c);

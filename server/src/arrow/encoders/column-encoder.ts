@@ -1,5 +1,5 @@
 import type { BodySink } from '../body-sink.js';
-import type { RawVector } from '../duckdb-vector.js';
+import type { RawVector } from '../../database/vector-memory.js';
 
 /**
  * Turns the rows of DuckDB vectors into one Arrow array, batch after batch: rows are appended

@@ -1,5 +1,5 @@
 import type { BodySink } from '../body-sink.js';
-import { arrayChild, type RawVector, readVectorValidity } from '../duckdb-vector.js';
+import { arrayChild, type RawVector, readVectorValidity } from '../../database/vector-memory.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';
 

@@ -1,5 +1,5 @@
 import type { BodySink } from '../body-sink.js';
-import { type RawVector, readVectorData, readVectorValidity } from '../duckdb-vector.js';
+import { type RawVector, readVectorData, readVectorValidity } from '../../database/vector-memory.js';
 import { GrowableBytes } from '../growable.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';

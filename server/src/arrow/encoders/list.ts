@@ -1,6 +1,6 @@
 import { ResultTooLargeError } from '../../errors.js';
 import type { BodySink } from '../body-sink.js';
-import { listChild, type RawVector, readVectorData, readVectorValidity } from '../duckdb-vector.js';
+import { listChild, type RawVector, readVectorData, readVectorValidity } from '../../database/vector-memory.js';
 import { GrowableInt32 } from '../growable.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rangeSelection, rowCount } from './column-encoder.js';

@@ -1,5 +1,5 @@
 import type { BodySink } from '../body-sink.js';
-import { type RawVector, readVectorValidity, structChild } from '../duckdb-vector.js';
+import { type RawVector, readVectorValidity, structChild } from '../../database/vector-memory.js';
 import { ValidityBuilder } from '../validity-builder.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';
 

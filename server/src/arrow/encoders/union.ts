@@ -1,5 +1,5 @@
 import type { BodySink } from '../body-sink.js';
-import { type RawVector, readVectorData, readVectorValidity, structChild } from '../duckdb-vector.js';
+import { type RawVector, readVectorData, readVectorValidity, structChild } from '../../database/vector-memory.js';
 import { GrowableBytes } from '../growable.js';
 import { type ColumnEncoder, rowCount } from './column-encoder.js';
 

@@ -1,8 +1,6 @@
-import type { BodySink } from '../body-sink.js';
-import { type RawVector, readVectorData, readVectorValidity } from '../duckdb-vector.js';
-import { GrowableBytes, GrowableInt32 } from '../growable.js';
-import { ValidityBuilder } from '../validity-builder.js';
-import { type ColumnEncoder, rowCount } from './column-encoder.js';
+import { type RawVector, readVectorData, readVectorValidity } from '../../database/vector-memory.js';
+import { BinaryColumnEncoder } from './binary-column.js';
+import { rowCount } from './column-encoder.js';
 
 const UUID_TEXT = 36;
 const HEX = new TextEncoder().encode('0123456789abcdef');
@@ -11,18 +9,7 @@ const HEX = new TextEncoder().encode('0123456789abcdef');
  * UUID → Arrow Utf8 holding the canonical lowercase text (DuckDB's default Arrow export, without
  * `arrow_lossless_conversion`). DuckDB stores a UUID as a HUGEINT with the top bit flipped.
  */
-export class UuidEncoder implements ColumnEncoder {
-  private readonly validity = new ValidityBuilder();
-  private readonly offsets = new GrowableInt32(1025);
-  /** The text of the batch, in a buffer reused from batch to batch. */
-  private readonly text = new GrowableBytes(0);
-  private length = 0;
-  private dataBytes = 0;
-
-  get byteLength(): number {
-    return this.dataBytes + this.length * 4;
-  }
-
+export class UuidEncoder extends BinaryColumnEncoder {
   append(vector: RawVector, size: number, sel: Int32Array | null): void {
     const count = rowCount(size, sel);
     if (count === 0) return;
@@ -30,7 +17,7 @@ export class UuidEncoder implements ColumnEncoder {
     this.validity.append(mask, size, sel);
     const words = new Uint32Array(readVectorData(vector, size * 16).buffer, 0, size * 4);
     const offsets = this.offsets.reserve(this.length + count + 1);
-    const data = this.text.reserve(this.dataBytes + count * UUID_TEXT);
+    const data = this.data.reserve(this.dataBytes + count * UUID_TEXT);
     let at = this.dataBytes;
     for (let i = 0; i < count; i++) {
       const row = sel === null ? i : sel[i];
@@ -45,14 +32,6 @@ export class UuidEncoder implements ColumnEncoder {
     }
     this.length += count;
     this.dataBytes = at;
-  }
-
-  flush(sink: BodySink): void {
-    const length = this.validity.writeNode(sink);
-    sink.buffer(this.offsets.offsetsOf(length));
-    sink.buffer(this.text.bytes.subarray(0, this.dataBytes));
-    this.length = 0;
-    this.dataBytes = 0;
   }
 }
 

@@ -1,100 +1,103 @@
-import duckdb from '@duckdb/node-bindings';
+/**
+ * The first of the three tiers of the JSON encoding: per column, JSON text written byte by byte
+ * straight from DuckDB's vector memory for the common types. What it does not cover goes to the
+ * second tier, the vector encoders (`vector-encoders.ts`, over node-api vector objects), which
+ * leave scalar values to the third, the value encoders (`value-encoders.ts`).
+ */
 import { type DuckDBDataChunk, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import {
+  BOOL_BYTES,
+  chunkVector,
+  readVectorData,
+  readVectorValidity,
+  STRING_INLINE_MAX,
+  STRING_STRUCT_BYTES,
+  StringHeapCopier,
+} from '../database/vector-memory.js';
 import { dateText } from './datetime-text.js';
 import { DIGIT_PAIRS, type JsonOut, writeFixedDigits, writeInteger } from './json-out.js';
 import { floatText } from './number-text.js';
 import { type JsonVectorEncoder, jsonVectorEncoderForType } from './vector-encoders.js';
 
 /** Writes the JSON text of one row of a column (NULL included) to the column's {@link JsonOut}. */
-export type RowWriter = (row: number) => void;
+export type JsonRowEncoder = (row: number) => void;
 
-/** Prepares, once per chunk, the {@link RowWriter} of one column of that chunk. */
-export type ColumnWriter = (chunk: DuckDBDataChunk, column: number, rowCount: number) => RowWriter;
+/** Prepares, once per chunk, the {@link JsonRowEncoder} of one column of that chunk. */
+export type JsonColumnEncoder = (chunk: DuckDBDataChunk, column: number, rowCount: number) => JsonRowEncoder;
 
 /**
- * Chooses, once per column, how to write its values as JSON text into `out`.
+ * Chooses, once per column, how to encode its values as JSON text into `out`.
  *
  * Common fixed-width types (booleans, integers up to 64 bits, FLOAT, DOUBLE, DATE, TIME,
  * TIMESTAMP, TIMESTAMP_S/_MS, TIMESTAMPTZ) and VARCHAR are read straight from the vector's memory
  * (one copy per chunk, no value objects) and written as bytes; values these fast paths do not
  * cover (infinite dates, timestamps beyond ±2^53 units, integers beyond 2^53) and every other type
- * go through the value encoders ({@link jsonVectorEncoderForType}), so the text is the same either
+ * go through the vector encoders ({@link jsonVectorEncoderForType}), so the text is the same either
  * way: the rules are in `docs/json-encoding.md`.
  *
  * @throws UnsupportedTypeError for types JSON results cannot carry.
  */
-export function jsonColumnWriterForType(type: DuckDBType, path: string, out: JsonOut): ColumnWriter {
+export function jsonColumnEncoderForType(type: DuckDBType, path: string, out: JsonOut): JsonColumnEncoder {
   // Always built: it decides which types are refused, and writes what the fast paths leave.
   const slow = jsonVectorEncoderForType(type, path);
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
-      return booleanWriter(out);
+      return booleanEncoder(out);
     case DuckDBTypeId.TINYINT:
-      return smallIntegerWriter(out, 1, true);
+      return smallIntegerEncoder(out, 1, true);
     case DuckDBTypeId.SMALLINT:
-      return smallIntegerWriter(out, 2, true);
+      return smallIntegerEncoder(out, 2, true);
     case DuckDBTypeId.INTEGER:
-      return smallIntegerWriter(out, 4, true);
+      return smallIntegerEncoder(out, 4, true);
     case DuckDBTypeId.UTINYINT:
-      return smallIntegerWriter(out, 1, false);
+      return smallIntegerEncoder(out, 1, false);
     case DuckDBTypeId.USMALLINT:
-      return smallIntegerWriter(out, 2, false);
+      return smallIntegerEncoder(out, 2, false);
     case DuckDBTypeId.UINTEGER:
-      return smallIntegerWriter(out, 4, false);
+      return smallIntegerEncoder(out, 4, false);
     case DuckDBTypeId.BIGINT:
-      return bigIntegerWriter(out, true, slow);
+      return bigIntegerEncoder(out, true, slow);
     case DuckDBTypeId.UBIGINT:
-      return bigIntegerWriter(out, false, slow);
+      return bigIntegerEncoder(out, false, slow);
     case DuckDBTypeId.DOUBLE:
-      return doubleWriter(out);
+      return doubleEncoder(out);
     case DuckDBTypeId.FLOAT:
-      return floatWriter(out);
+      return floatEncoder(out);
     case DuckDBTypeId.VARCHAR:
-      return varcharWriter(out);
+      return varcharEncoder(out);
     case DuckDBTypeId.DATE:
-      return dateWriter(out, slow);
+      return dateEncoder(out, slow);
     case DuckDBTypeId.TIMESTAMP:
-      return timestampWriter(out, slow, 1_000_000, 6, '');
+      return timestampEncoder(out, slow, 1_000_000, 6, '');
     case DuckDBTypeId.TIMESTAMP_TZ:
-      return timestampWriter(out, slow, 1_000_000, 6, 'Z');
+      return timestampEncoder(out, slow, 1_000_000, 6, 'Z');
     case DuckDBTypeId.TIMESTAMP_MS:
-      return timestampWriter(out, slow, 1000, 3, '');
+      return timestampEncoder(out, slow, 1000, 3, '');
     case DuckDBTypeId.TIMESTAMP_S:
-      return timestampWriter(out, slow, 1, 0, '');
+      return timestampEncoder(out, slow, 1, 0, '');
     case DuckDBTypeId.TIME:
-      return timeWriter(out, 1_000_000, 6);
+      return timeEncoder(out, 1_000_000, 6);
     case DuckDBTypeId.TIME_NS:
-      return timeWriter(out, 1_000_000_000, 9);
+      return timeEncoder(out, 1_000_000_000, 9);
     default:
-      return slowWriter(out, slow);
+      return slowEncoder(out, slow);
   }
 }
 
-// --- raw vector memory ---------------------------------------------------------------------------
-
-function rawVector(chunk: DuckDBDataChunk, column: number): duckdb.Vector {
-  return duckdb.data_chunk_get_vector(chunk.chunk, column);
+/** A copy of the data (its first `byteCount` bytes) and of the validity mask of one column of a chunk. */
+function readColumn(chunk: DuckDBDataChunk, column: number, rowCount: number, byteCount: number) {
+  const vector = chunkVector(chunk.chunk, column);
+  return { data: readVectorData(vector, byteCount), valid: readVectorValidity(vector, rowCount) };
 }
 
-/** A copy of the first `byteCount` bytes of a vector's data, 8-byte aligned. */
-function vectorBytes(vector: duckdb.Vector, byteCount: number): Uint8Array {
-  if (byteCount === 0) return new Uint8Array(8);
-  const data = duckdb.vector_get_data(vector, byteCount);
-  return (data.byteOffset & 7) === 0 ? data : data.slice();
-}
+// --- through the vector encoders ----------------------------------------------------------------
 
-/** A copy of the validity mask (bit `row % 8` of byte `row / 8`), or null when all rows are valid. */
-function vectorValidity(vector: duckdb.Vector, rowCount: number): Uint8Array | null {
-  if (rowCount === 0) return null;
-  return duckdb.vector_get_validity(vector, Math.ceil(rowCount / 64) * 8) ?? null;
-}
-
-/** Writes through the value encoders; the vector object is made only when a row needs it. */
+/** Encodes through the vector encoders; the vector object is made only when a row needs it. */
 function slowRows(out: JsonOut, slow: JsonVectorEncoder, chunk: DuckDBDataChunk, column: number) {
   return (row: number): void => out.text(slow(chunk.getColumnVector(column), row));
 }
 
-function slowWriter(out: JsonOut, slow: JsonVectorEncoder): ColumnWriter {
+function slowEncoder(out: JsonOut, slow: JsonVectorEncoder): JsonColumnEncoder {
   return (chunk, column) => slowRows(out, slow, chunk, column);
 }
 
@@ -103,12 +106,10 @@ function slowWriter(out: JsonOut, slow: JsonVectorEncoder): ColumnWriter {
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
 
-function booleanWriter(out: JsonOut): ColumnWriter {
-  const sizeofBool = duckdb.sizeof_bool;
+function booleanEncoder(out: JsonOut): JsonColumnEncoder {
+  const sizeofBool = BOOL_BYTES;
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * sizeofBool);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * sizeofBool);
     return (row) => {
       if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) {
         out.null();
@@ -126,11 +127,9 @@ const FALSE_BYTES = new Uint8Array(FALSE);
 
 type IntArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
-function smallIntegerWriter(out: JsonOut, width: 1 | 2 | 4, signed: boolean): ColumnWriter {
+function smallIntegerEncoder(out: JsonOut, width: 1 | 2 | 4, signed: boolean): JsonColumnEncoder {
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * width);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * width);
     const items: IntArray = intView(data, width, signed, rowCount);
     return (row) => {
       if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) {
@@ -146,7 +145,8 @@ function smallIntegerWriter(out: JsonOut, width: 1 | 2 | 4, signed: boolean): Co
 function intView(data: Uint8Array, width: 1 | 2 | 4, signed: boolean, count: number): IntArray {
   const { buffer, byteOffset } = data;
   if (width === 1) return signed ? new Int8Array(buffer, byteOffset, count) : new Uint8Array(buffer, byteOffset, count);
-  if (width === 2) return signed ? new Int16Array(buffer, byteOffset, count) : new Uint16Array(buffer, byteOffset, count);
+  if (width === 2)
+    return signed ? new Int16Array(buffer, byteOffset, count) : new Uint16Array(buffer, byteOffset, count);
   return signed ? new Int32Array(buffer, byteOffset, count) : new Uint32Array(buffer, byteOffset, count);
 }
 
@@ -155,11 +155,9 @@ const TWO_32 = 4_294_967_296;
 const SAFE_HIGH = 2_097_152;
 
 /** BIGINT / UBIGINT: numbers below 2^53 written arithmetically, larger ones as bigints. */
-function bigIntegerWriter(out: JsonOut, signed: boolean, slow: JsonVectorEncoder): ColumnWriter {
+function bigIntegerEncoder(out: JsonOut, signed: boolean, slow: JsonVectorEncoder): JsonColumnEncoder {
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * 8);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * 8);
     const words = new Uint32Array(data.buffer, data.byteOffset, rowCount * 2);
     const slowRow = slowRows(out, slow, chunk, column);
     return (row) => {
@@ -181,11 +179,9 @@ function bigIntegerWriter(out: JsonOut, signed: boolean, slow: JsonVectorEncoder
 
 const MAX_EXACT = 9_007_199_254_740_992; // 2^53
 
-function doubleWriter(out: JsonOut): ColumnWriter {
+function doubleEncoder(out: JsonOut): JsonColumnEncoder {
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * 8);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * 8);
     const items = new Float64Array(data.buffer, data.byteOffset, rowCount);
     return (row) => {
       if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) {
@@ -206,11 +202,9 @@ function doubleWriter(out: JsonOut): ColumnWriter {
   };
 }
 
-function floatWriter(out: JsonOut): ColumnWriter {
+function floatEncoder(out: JsonOut): JsonColumnEncoder {
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * 4);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * 4);
     const items = new Float32Array(data.buffer, data.byteOffset, rowCount);
     return (row) => {
       if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) {
@@ -244,12 +238,10 @@ class DateCache {
   }
 }
 
-function dateWriter(out: JsonOut, slow: JsonVectorEncoder): ColumnWriter {
+function dateEncoder(out: JsonOut, slow: JsonVectorEncoder): JsonColumnEncoder {
   const dates = new DateCache();
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * 4);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * 4);
     const items = new Int32Array(data.buffer, data.byteOffset, rowCount);
     const slowRow = slowRows(out, slow, chunk, column);
     return (row) => {
@@ -310,22 +302,20 @@ function writeTimeOfDay(buf: Uint8Array, p: number, units: number, unitsPerSecon
 /**
  * TIMESTAMP, TIMESTAMP_S, TIMESTAMP_MS, TIMESTAMPTZ: an int64 count of units since the epoch.
  * Counts within ±2^53 (with microseconds: the years 1685 to 2255) are written here, with the
- * date text cached per day; the rest (and ±infinity) by the value encoders.
+ * date text cached per day; the rest (and ±infinity) by the vector encoders.
  */
-function timestampWriter(
+function timestampEncoder(
   out: JsonOut,
   slow: JsonVectorEncoder,
   unitsPerSecond: number,
   digits: number,
   zone: string,
-): ColumnWriter {
+): JsonColumnEncoder {
   const dates = new DateCache();
   const unitsPerDay = unitsPerSecond * 86_400;
   const zoneByte = zone === '' ? -1 : zone.charCodeAt(0);
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * 8);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * 8);
     const words = new Uint32Array(data.buffer, data.byteOffset, rowCount * 2);
     const slowRow = slowRows(out, slow, chunk, column);
     return (row) => {
@@ -368,11 +358,9 @@ function timestampWriter(
 }
 
 /** TIME, TIME_NS: an int64 count of units since midnight (at most a day, so always exact). */
-function timeWriter(out: JsonOut, unitsPerSecond: number, digits: number): ColumnWriter {
+function timeEncoder(out: JsonOut, unitsPerSecond: number, digits: number): JsonColumnEncoder {
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const data = vectorBytes(vector, rowCount * 8);
-    const valid = vectorValidity(vector, rowCount);
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * 8);
     const words = new Uint32Array(data.buffer, data.byteOffset, rowCount * 2);
     return (row) => {
       if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) {
@@ -396,22 +384,17 @@ function timeWriter(out: JsonOut, unitsPerSecond: number, digits: number): Colum
 
 // --- VARCHAR -------------------------------------------------------------------------------------
 
-/** Bytes of a `duckdb_string_t`: length (4), then 12 inlined bytes or prefix (4) + pointer (8). */
-const STRING_STRUCT = 16;
-const INLINE_LENGTH = 12;
-
 /**
  * VARCHAR: the UTF-8 bytes are copied from the vector (inlined strings from the copy of the string
  * structs, longer ones from the string heap, read once per run of strings that lie back to back in
  * memory, else once per string) and escaped byte by byte, with no JS string per value.
  */
-function varcharWriter(out: JsonOut): ColumnWriter {
+function varcharEncoder(out: JsonOut): JsonColumnEncoder {
   let heap = new Uint8Array(1 << 16);
   let heapAt = new Int32Array(2048);
+  const copier = new StringHeapCopier();
   return (chunk, column, rowCount) => {
-    const vector = rawVector(chunk, column);
-    const structs = vectorBytes(vector, rowCount * STRING_STRUCT);
-    const valid = vectorValidity(vector, rowCount);
+    const { data: structs, valid } = readColumn(chunk, column, rowCount, rowCount * STRING_STRUCT_BYTES);
     const words = new Uint32Array(structs.buffer, structs.byteOffset, rowCount * 4);
     // Gather the heap bytes of the strings that are not inlined into `heap`.
     if (heapAt.length < rowCount) heapAt = new Int32Array(rowCount);
@@ -419,37 +402,21 @@ function varcharWriter(out: JsonOut): ColumnWriter {
     for (let row = 0; row < rowCount; row++) {
       if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) continue;
       const length = words[4 * row]!;
-      if (length > INLINE_LENGTH) total += length;
+      if (length > STRING_INLINE_MAX) total += length;
     }
     if (total > 0) {
       if (heap.length < total) heap = new Uint8Array(Math.max(total, heap.length * 2));
+      copier.start(structs, heap);
       let at = 0;
-      let runRow = -1;
-      let runAddress = 0;
-      let runLength = 0;
-      let runAt = 0;
       for (let row = 0; row < rowCount; row++) {
         if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) continue;
         const length = words[4 * row]!;
-        if (length <= INLINE_LENGTH) continue;
-        const address = words[4 * row + 3]! * TWO_32 + words[4 * row + 2]!;
+        if (length <= STRING_INLINE_MAX) continue;
         heapAt[row] = at;
-        if (runRow >= 0 && address === runAddress + runLength) {
-          runLength += length;
-        } else {
-          if (runRow >= 0) {
-            heap.set(duckdb.get_data_from_pointer(structs.buffer as ArrayBuffer, structs.byteOffset + runRow * STRING_STRUCT + 8, runLength), runAt);
-          }
-          runRow = row;
-          runAddress = address;
-          runLength = length;
-          runAt = at;
-        }
+        copier.copy(row, words[4 * row + 3]! * TWO_32 + words[4 * row + 2]!, length, at);
         at += length;
       }
-      if (runRow >= 0) {
-        heap.set(duckdb.get_data_from_pointer(structs.buffer as ArrayBuffer, structs.byteOffset + runRow * STRING_STRUCT + 8, runLength), runAt);
-      }
+      copier.finish();
     }
     const strings = heap;
     const starts = heapAt;
@@ -459,8 +426,8 @@ function varcharWriter(out: JsonOut): ColumnWriter {
         return;
       }
       const length = words[4 * row]!;
-      if (length <= INLINE_LENGTH) {
-        const start = row * STRING_STRUCT + 4;
+      if (length <= STRING_INLINE_MAX) {
+        const start = row * STRING_STRUCT_BYTES + 4;
         out.quotedUtf8(structs, start, start + length);
       } else {
         const start = starts[row]!;

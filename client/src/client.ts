@@ -3,7 +3,7 @@
  * publish/subscribe over one WebSocket, and keeps that connection alive across drops. The SQLRooms connector
  * is a thin layer over it.
  */
-import type { ClientMessage } from '@duckwire/protocol';
+import type { ClientBinaryHeader, ClientMessage } from '@duckwire/protocol';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { encodeArrowStream } from './arrow.js';
 import { backoffDelay } from './backoff.js';
@@ -13,7 +13,7 @@ import type { ClientOptions, ConnectionStatus, InternalOptions, QueryOptions, Re
 import { type ReplyHandler, expectAck, expectRows, expectTable } from './replies.js';
 import { resolveWebSocket } from './websocket.js';
 
-type Outbound = ClientMessage | { header: object; payload: Uint8Array };
+type Outbound = ClientMessage | { header: ClientBinaryHeader; payload: Uint8Array };
 
 let clientCount = 0;
 

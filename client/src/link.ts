@@ -5,6 +5,7 @@
  * client. Nothing thrown while handling a message escapes the event handler. Reconnecting is the client's job.
  */
 import {
+  type ClientBinaryHeader,
   type ClientMessage,
   type ErrorReply,
   type ServerBinaryHeader,
@@ -164,7 +165,7 @@ export class Link {
   request(
     queryId: string,
     pending: PendingRequest,
-    message: ClientMessage | { header: object; payload: Uint8Array },
+    message: ClientMessage | { header: ClientBinaryHeader; payload: Uint8Array },
   ): void {
     this.#assertOpen(queryId);
     this.#pending.set(queryId, pending);

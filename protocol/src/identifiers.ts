@@ -3,7 +3,7 @@
  * clients put them into SQL: one parser and one quoting rule, shared by the server and the client.
  */
 import { ErrorCode } from './error-codes.js';
-import { type ParseResult, failure, success } from './result.js';
+import { type ParseResult, failure, success } from './parse-result.js';
 
 class TableNameFault extends Error {}
 

@@ -20,13 +20,25 @@ export class Database {
   readonly pool: ConnectionPool;
   /** Extensions that loaded at start. */
   readonly extensions: readonly string[];
+  /**
+   * DuckDB's `TimeZone` setting at start (the machine's zone unless configured): the zone DuckDB's
+   * own Arrow export writes into TIMESTAMPTZ types, so Arrow results carry it too.
+   */
+  readonly timeZone: string;
 
-  private constructor(instance: DuckDBInstance, options: DatabaseOptions, pool: ConnectionPool, extensions: string[]) {
+  private constructor(
+    instance: DuckDBInstance,
+    options: DatabaseOptions,
+    pool: ConnectionPool,
+    extensions: string[],
+    timeZone: string,
+  ) {
     this.#instance = instance;
     this.#path = options.path;
     this.#logger = options.logger;
     this.pool = pool;
     this.extensions = extensions;
+    this.timeZone = timeZone;
   }
 
   /**
@@ -38,12 +50,15 @@ export class Database {
     const pool = new ConnectionPool(instance, options.maxConnections);
     const connection = await pool.acquire();
     let loaded: string[];
+    let timeZone: string;
     try {
       loaded = await loadExtensions(connection, options.extensions, options.logger);
+      const rows = (await connection.runAndReadAll("select current_setting('TimeZone')")).getRows();
+      timeZone = String(rows[0]?.[0] ?? 'UTC');
     } finally {
       pool.release(connection);
     }
-    return new Database(instance, options, pool, loaded);
+    return new Database(instance, options, pool, loaded, timeZone);
   }
 
   /** The DuckDB library version, e.g. `v1.5.6`. */

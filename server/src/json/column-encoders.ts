@@ -15,6 +15,7 @@ import {
   StringHeapCopier,
 } from '../database/vector-memory.js';
 import { dateText } from './datetime-text.js';
+import type { JsonTemporal } from './temporal.js';
 import { DIGIT_PAIRS, type JsonOut, writeFixedDigits, writeInteger } from './json-out.js';
 import { floatText } from './number-text.js';
 import { type JsonVectorEncoder, jsonVectorEncoderForType } from './vector-encoders.js';
@@ -35,11 +36,36 @@ export type JsonColumnEncoder = (chunk: DuckDBDataChunk, column: number, rowCoun
  * go through the vector encoders ({@link jsonVectorEncoderForType}), so the text is the same either
  * way: the rules are in `docs/json-encoding.md`.
  *
+ * With `temporal: 'epochMs'` DATE and the TIMESTAMP types are written as epoch milliseconds
+ * (see `temporal.ts`), INTERVAL through the vector encoders.
+ *
  * @throws UnsupportedTypeError for types JSON results cannot carry.
  */
-export function jsonColumnEncoderForType(type: DuckDBType, path: string, out: JsonOut): JsonColumnEncoder {
+export function jsonColumnEncoderForType(
+  type: DuckDBType,
+  path: string,
+  out: JsonOut,
+  temporal: JsonTemporal = 'iso',
+): JsonColumnEncoder {
   // Always built: it decides which types are refused, and writes what the fast paths leave.
-  const slow = jsonVectorEncoderForType(type, path);
+  const slow = jsonVectorEncoderForType(type, path, temporal);
+  if (temporal === 'epochMs') {
+    switch (type.typeId) {
+      case DuckDBTypeId.DATE:
+        return epochMsEncoder(out, slow, 4, 86_400_000);
+      case DuckDBTypeId.TIMESTAMP:
+      case DuckDBTypeId.TIMESTAMP_TZ:
+        return epochMsEncoder(out, slow, 8, 1 / 1000);
+      case DuckDBTypeId.TIMESTAMP_MS:
+        return epochMsEncoder(out, slow, 8, 1);
+      case DuckDBTypeId.TIMESTAMP_S:
+        return epochMsEncoder(out, slow, 8, 1000);
+      case DuckDBTypeId.TIMESTAMP_NS:
+        return epochMsEncoder(out, slow, 8, 1 / 1_000_000);
+      case DuckDBTypeId.INTERVAL:
+        return slowEncoder(out, slow);
+    }
+  }
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return booleanEncoder(out);
@@ -259,6 +285,54 @@ function dateEncoder(out: JsonOut, slow: JsonVectorEncoder): JsonColumnEncoder {
       out.bytes(quote);
       out.bytes(dates.bytes(day));
       out.bytes(quote);
+    };
+  };
+}
+
+/**
+ * Epoch milliseconds (`temporal: 'epochMs'`) of an int32 day count (`width` 4) or an int64 count
+ * of units (`width` 8), `scale` being milliseconds per unit (86 400 000 for days, 1000 for seconds,
+ * 1, 1/1000 for µs, 1/10^6 for ns; smaller units are floored). Counts whose milliseconds are not
+ * exact as doubles (and ±infinity) go to the vector encoders, which use bigints.
+ */
+function epochMsEncoder(out: JsonOut, slow: JsonVectorEncoder, width: 4 | 8, scale: number): JsonColumnEncoder {
+  const divisor = scale < 1 ? Math.round(1 / scale) : 1;
+  const factor = Math.max(scale, 1);
+  return (chunk, column, rowCount) => {
+    const { data, valid } = readColumn(chunk, column, rowCount, rowCount * width);
+    const ints = width === 4 ? new Int32Array(data.buffer, data.byteOffset, rowCount) : undefined;
+    const words = width === 8 ? new Uint32Array(data.buffer, data.byteOffset, rowCount * 2) : undefined;
+    const slowRow = slowRows(out, slow, chunk, column);
+    return (row) => {
+      if (valid !== null && ((valid[row >> 3]! >> (row & 7)) & 1) === 0) {
+        out.null();
+        return;
+      }
+      let units: number;
+      if (ints !== undefined) {
+        units = ints[row]!;
+      } else {
+        const hi = words![2 * row + 1]! | 0;
+        if (hi >= SAFE_HIGH || hi < -SAFE_HIGH) {
+          slowRow(row);
+          return;
+        }
+        units = hi * TWO_32 + words![2 * row]!;
+      }
+      let ms: number;
+      if (divisor > 1) {
+        // Exact floor division of an exact integer: its remainder is exact, and so is the rest.
+        const remainder = units % divisor;
+        ms = (units - remainder) / divisor - (remainder < 0 ? 1 : 0);
+      } else {
+        ms = units * factor;
+        if (ms > MAX_EXACT || ms < -MAX_EXACT) {
+          slowRow(row);
+          return;
+        }
+      }
+      out.ensure(20);
+      out.pos = writeInteger(out.buf, out.pos, ms);
     };
   };
 }

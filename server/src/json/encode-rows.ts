@@ -4,6 +4,7 @@ import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { uniqueColumnNames } from './column-names.js';
 import { type JsonColumnEncoder, jsonColumnEncoderForType, type JsonRowEncoder } from './column-encoders.js';
 import { JsonOut, type JsonTextMode } from './json-out.js';
+import type { JsonTemporal } from './temporal.js';
 import { type ChunkEncoder, pumpResult, type ResultLimits } from '../result/pump.js';
 
 /** Options of {@link encodeJsonRows}. */
@@ -15,6 +16,8 @@ export interface JsonEncodeOptions extends ResultLimits {
    * pass. The limits count the plain text's bytes either way.
    */
   readonly mode?: JsonTextMode;
+  /** How DATE, TIMESTAMP* and INTERVAL values are written: `iso` (the default) or `epochMs` (see `temporal.ts`). */
+  readonly temporal?: JsonTemporal;
 }
 
 /** How to encode one row: the bytes of each column's key (with its separator) and its column encoder. */
@@ -28,7 +31,7 @@ interface RowPlan {
   readonly keysExtra: number;
 }
 
-function planRows(result: DuckDBResult, mode: JsonTextMode): RowPlan {
+function planRows(result: DuckDBResult, mode: JsonTextMode, temporal: JsonTemporal): RowPlan {
   const out = new JsonOut(mode);
   const names = uniqueColumnNames(result.columnNames());
   const types = result.columnTypes();
@@ -38,7 +41,7 @@ function planRows(result: DuckDBResult, mode: JsonTextMode): RowPlan {
   return {
     out,
     keys,
-    columns: types.map((type, i) => jsonColumnEncoderForType(type, names[i]!, out)),
+    columns: types.map((type, i) => jsonColumnEncoderForType(type, names[i]!, out, temporal)),
     keysAscii: keys.every((key) => key.every((b) => b < 0x80)),
     keysExtra: keys.reduce((sum, key, i) => sum + key.length - Buffer.byteLength(plainKeys[i]!, 'utf8'), 0),
   };
@@ -98,7 +101,8 @@ export function encodeJsonRows(
   result: DuckDBResult,
   options: JsonEncodeOptions = {},
 ): AsyncGenerator<string, void, undefined> {
-  return pumpResult(result, () => new JsonChunkEncoder(planRows(result, options.mode ?? 'plain')), options);
+  const plan = () => planRows(result, options.mode ?? 'plain', options.temporal ?? 'iso');
+  return pumpResult(result, () => new JsonChunkEncoder(plan()), options);
 }
 
 /** Turns each chunk into the text of its row objects, inside one JSON array. */

@@ -30,6 +30,14 @@ import {
   DuckDBVariantValue,
 } from '@duckdb/node-api';
 import { UnsupportedTypeError } from '../errors.js';
+import {
+  EPOCH_MS_NEGATIVE_INFINITY,
+  EPOCH_MS_POSITIVE_INFINITY,
+  type JsonTemporal,
+  epochMsOfDays,
+  epochMsOfInterval,
+  epochMsOfUnits,
+} from './temporal.js';
 import { dateText, timeOfDayText, timestampText, utcOffsetText } from './datetime-text.js';
 import { intervalText } from './interval-text.js';
 import { doubleText, floatText } from './number-text.js';
@@ -100,6 +108,60 @@ const encodeInterval: JsonValueEncoder = (value) => {
   return `"${intervalText(interval.months, interval.days, interval.micros)}"`;
 };
 
+// --- the same temporal types as epoch milliseconds (`temporal: 'epochMs'`, baseline connections) ---
+
+const epochInfinity = (positive: boolean): string =>
+  positive ? EPOCH_MS_POSITIVE_INFINITY : EPOCH_MS_NEGATIVE_INFINITY;
+
+const encodeDateEpochMs: JsonValueEncoder = (value) => {
+  const date = value as DuckDBDateValue;
+  return date.isFinite ? epochMsOfDays(date.days) : epochInfinity(date.days > 0);
+};
+
+function timestampEpochMsEncoder(read: (value: DuckDBValue) => bigint, unitsPerSecond: number): JsonValueEncoder {
+  return (value) => {
+    const units = read(value);
+    if (!(value as DuckDBTimestampValue).isFinite) return epochInfinity(units > 0n);
+    return epochMsOfUnits(units, unitsPerSecond);
+  };
+}
+
+const encodeTimestampEpochMs = timestampEpochMsEncoder((v) => (v as DuckDBTimestampValue).micros, 1_000_000);
+const encodeTimestampTZEpochMs = timestampEpochMsEncoder((v) => (v as DuckDBTimestampTZValue).micros, 1_000_000);
+const encodeTimestampSEpochMs = timestampEpochMsEncoder((v) => (v as DuckDBTimestampSecondsValue).seconds, 1);
+const encodeTimestampMSEpochMs = timestampEpochMsEncoder((v) => (v as DuckDBTimestampMillisecondsValue).millis, 1000);
+const encodeTimestampNSEpochMs = timestampEpochMsEncoder(
+  (v) => (v as DuckDBTimestampNanosecondsValue).nanos,
+  1_000_000_000,
+);
+
+const encodeIntervalEpochMs: JsonValueEncoder = (value) => {
+  const interval = value as DuckDBIntervalValue;
+  return epochMsOfInterval(interval.months, interval.days, interval.micros);
+};
+
+/** The temporal encoders of each {@link JsonTemporal} mode, by DuckDB type. */
+const temporalEncoders: Record<JsonTemporal, Partial<Record<DuckDBTypeId, JsonValueEncoder>>> = {
+  iso: {
+    [DuckDBTypeId.DATE]: encodeDate,
+    [DuckDBTypeId.TIMESTAMP]: encodeTimestamp,
+    [DuckDBTypeId.TIMESTAMP_TZ]: encodeTimestampTZ,
+    [DuckDBTypeId.TIMESTAMP_S]: encodeTimestampS,
+    [DuckDBTypeId.TIMESTAMP_MS]: encodeTimestampMS,
+    [DuckDBTypeId.TIMESTAMP_NS]: encodeTimestampNS,
+    [DuckDBTypeId.INTERVAL]: encodeInterval,
+  },
+  epochMs: {
+    [DuckDBTypeId.DATE]: encodeDateEpochMs,
+    [DuckDBTypeId.TIMESTAMP]: encodeTimestampEpochMs,
+    [DuckDBTypeId.TIMESTAMP_TZ]: encodeTimestampTZEpochMs,
+    [DuckDBTypeId.TIMESTAMP_S]: encodeTimestampSEpochMs,
+    [DuckDBTypeId.TIMESTAMP_MS]: encodeTimestampMSEpochMs,
+    [DuckDBTypeId.TIMESTAMP_NS]: encodeTimestampNSEpochMs,
+    [DuckDBTypeId.INTERVAL]: encodeIntervalEpochMs,
+  },
+};
+
 const encodeDouble: JsonValueEncoder = (value) => doubleText(value as number);
 
 const encodeFloat: JsonValueEncoder = (value) => floatText(value as number);
@@ -108,8 +170,8 @@ function encodeMember(encode: JsonValueEncoder, value: DuckDBValue): string {
   return value === null ? 'null' : encode(value);
 }
 
-function listEncoder(itemType: DuckDBType, path: string): JsonValueEncoder {
-  const encodeItem = jsonValueEncoderForType(itemType, `${path}[]`);
+function listEncoder(itemType: DuckDBType, path: string, temporal: JsonTemporal): JsonValueEncoder {
+  const encodeItem = jsonValueEncoderForType(itemType, `${path}[]`, temporal);
   return (value) => {
     const { items } = value as DuckDBListValue | DuckDBArrayValue;
     let text = '[';
@@ -121,7 +183,12 @@ function listEncoder(itemType: DuckDBType, path: string): JsonValueEncoder {
   };
 }
 
-function structEncoder(names: readonly string[], types: readonly DuckDBType[], path: string): JsonValueEncoder {
+function structEncoder(
+  names: readonly string[],
+  types: readonly DuckDBType[],
+  path: string,
+  temporal: JsonTemporal,
+): JsonValueEncoder {
   if (new Set(names).size !== names.length) {
     // node-api keys a struct value's members by name, so members of an unnamed (or duplicate-named)
     // STRUCT overwrite each other once it is a value; only the vector path can still tell them apart.
@@ -131,7 +198,7 @@ function structEncoder(names: readonly string[], types: readonly DuckDBType[], p
     );
   }
   const keys = names.map((name, i) => `${i > 0 ? ',' : ''}${JSON.stringify(name)}:`);
-  const encoders = types.map((type, i) => jsonValueEncoderForType(type, `${path}.${names[i]}`));
+  const encoders = types.map((type, i) => jsonValueEncoderForType(type, `${path}.${names[i]}`, temporal));
   return (value) => {
     const { entries } = value as DuckDBStructValue;
     let text = '{';
@@ -147,9 +214,14 @@ function structEncoder(names: readonly string[], types: readonly DuckDBType[], p
  * unique in a DuckDB map, so nothing is lost — and otherwise an array of `{"key":…,"value":…}`
  * objects in map order. The shape depends only on the column's type, never on the data.
  */
-function mapEncoder(keyType: DuckDBType, valueType: DuckDBType, path: string): JsonValueEncoder {
-  const encodeKey = jsonValueEncoderForType(keyType, `${path}.key`);
-  const encodeValue = jsonValueEncoderForType(valueType, `${path}.value`);
+function mapEncoder(
+  keyType: DuckDBType,
+  valueType: DuckDBType,
+  path: string,
+  temporal: JsonTemporal,
+): JsonValueEncoder {
+  const encodeKey = jsonValueEncoderForType(keyType, `${path}.key`, temporal);
+  const encodeValue = jsonValueEncoderForType(valueType, `${path}.value`, temporal);
   const asObject = keyType.typeId === DuckDBTypeId.VARCHAR || keyType.typeId === DuckDBTypeId.ENUM;
   return (value) => {
     const { entries } = value as DuckDBMapValue;
@@ -166,8 +238,13 @@ function mapEncoder(keyType: DuckDBType, valueType: DuckDBType, path: string): J
 }
 
 /** A UNION is written as the value of its active member, encoded by that member's type. */
-function unionEncoder(tags: readonly string[], types: readonly DuckDBType[], path: string): JsonValueEncoder {
-  const encoders = new Map(tags.map((tag, i) => [tag, jsonValueEncoderForType(types[i]!, `${path}.${tag}`)]));
+function unionEncoder(
+  tags: readonly string[],
+  types: readonly DuckDBType[],
+  path: string,
+  temporal: JsonTemporal,
+): JsonValueEncoder {
+  const encoders = new Map(tags.map((tag, i) => [tag, jsonValueEncoderForType(types[i]!, `${path}.${tag}`, temporal)]));
   return (value) => {
     const union = value as DuckDBUnionValue;
     const encode = encoders.get(union.tag) ?? encodeDynamic;
@@ -178,22 +255,26 @@ function unionEncoder(tags: readonly string[], types: readonly DuckDBType[], pat
 const variantEncoders = new Map<string, JsonValueEncoder>();
 
 /** A VARIANT is written as its inner value, by the inner value's own type when DuckDB reports it. */
-const encodeVariant: JsonValueEncoder = (value) => {
-  const variant = value as DuckDBVariantValue;
-  if (variant.value === null) return 'null';
-  if (!variant.type) return encodeDynamic(variant.value);
-  const key = variant.type.toString();
-  let encode = variantEncoders.get(key);
-  if (!encode) {
-    try {
-      encode = jsonValueEncoderForType(variant.type, 'variant');
-    } catch {
-      encode = encodeDynamic;
+function variantEncoder(temporal: JsonTemporal): JsonValueEncoder {
+  return (value) => {
+    const variant = value as DuckDBVariantValue;
+    if (variant.value === null) return 'null';
+    if (!variant.type) return encodeDynamic(variant.value);
+    const key = `${temporal}\u0000${variant.type.toString()}`;
+    let encode = variantEncoders.get(key);
+    if (!encode) {
+      try {
+        encode = jsonValueEncoderForType(variant.type, 'variant', temporal);
+      } catch {
+        encode = encodeDynamic;
+      }
+      if (variantEncoders.size < 1000) variantEncoders.set(key, encode);
     }
-    if (variantEncoders.size < 1000) variantEncoders.set(key, encode);
-  }
-  return encode(variant.value);
-};
+    return encode(variant.value);
+  };
+}
+
+const encodeVariant = variantEncoder('iso');
 
 /**
  * Encodes a value by what it is rather than by a declared type: for VARIANT members whose type is
@@ -236,9 +317,16 @@ function encodeDynamic(value: DuckDBValue): string {
  *
  * @param type - the DuckDB type of the values.
  * @param path - where the type occurs (column name and member path), for error messages.
+ * @param temporal - how DATE, TIMESTAMP* and INTERVAL values are written (see `temporal.ts`).
  * @throws UnsupportedTypeError for a type that cannot occur in a result (INVALID, ANY).
  */
-export function jsonValueEncoderForType(type: DuckDBType, path: string): JsonValueEncoder {
+export function jsonValueEncoderForType(
+  type: DuckDBType,
+  path: string,
+  temporal: JsonTemporal = 'iso',
+): JsonValueEncoder {
+  const temporalEncoder = temporalEncoders[temporal][type.typeId];
+  if (temporalEncoder) return temporalEncoder;
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return encodeBoolean;
@@ -272,37 +360,23 @@ export function jsonValueEncoderForType(type: DuckDBType, path: string): JsonVal
     case DuckDBTypeId.UUID:
     case DuckDBTypeId.BIT:
       return encodeQuotedText;
-    case DuckDBTypeId.DATE:
-      return encodeDate;
-    case DuckDBTypeId.TIMESTAMP:
-      return encodeTimestamp;
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return encodeTimestampTZ;
-    case DuckDBTypeId.TIMESTAMP_S:
-      return encodeTimestampS;
-    case DuckDBTypeId.TIMESTAMP_MS:
-      return encodeTimestampMS;
-    case DuckDBTypeId.TIMESTAMP_NS:
-      return encodeTimestampNS;
     case DuckDBTypeId.TIME:
       return encodeTime;
     case DuckDBTypeId.TIME_NS:
       return encodeTimeNS;
     case DuckDBTypeId.TIME_TZ:
       return encodeTimeTZ;
-    case DuckDBTypeId.INTERVAL:
-      return encodeInterval;
     case DuckDBTypeId.LIST:
     case DuckDBTypeId.ARRAY:
-      return listEncoder(type.valueType, path);
+      return listEncoder(type.valueType, path, temporal);
     case DuckDBTypeId.STRUCT:
-      return structEncoder(type.entryNames, type.entryTypes, path);
+      return structEncoder(type.entryNames, type.entryTypes, path, temporal);
     case DuckDBTypeId.MAP:
-      return mapEncoder(type.keyType, type.valueType, path);
+      return mapEncoder(type.keyType, type.valueType, path, temporal);
     case DuckDBTypeId.UNION:
-      return unionEncoder(type.memberTags, type.memberTypes, path);
+      return unionEncoder(type.memberTags, type.memberTypes, path, temporal);
     case DuckDBTypeId.VARIANT:
-      return encodeVariant;
+      return temporal === 'iso' ? encodeVariant : variantEncoder(temporal);
     case DuckDBTypeId.SQLNULL:
       return encodeNull;
     default:

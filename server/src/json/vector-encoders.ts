@@ -6,6 +6,7 @@
  */
 import type { DuckDBListVector, DuckDBStructVector, DuckDBType, DuckDBVector } from '@duckdb/node-api';
 import { DuckDBTypeId } from '@duckdb/node-api';
+import type { JsonTemporal } from './temporal.js';
 import { jsonValueEncoderForType } from './value-encoders.js';
 
 /** Writes the value at `index` of a vector (NULL included) as JSON text. */
@@ -21,16 +22,21 @@ export type JsonVectorEncoder = (vector: DuckDBVector, index: number) => string;
  *
  * @param type - the vector's DuckDB type.
  * @param path - column name and member path, for error messages.
+ * @param temporal - how DATE, TIMESTAMP* and INTERVAL values are written (see `temporal.ts`).
  * @throws UnsupportedTypeError for types JSON results cannot carry.
  */
-export function jsonVectorEncoderForType(type: DuckDBType, path: string): JsonVectorEncoder {
+export function jsonVectorEncoderForType(
+  type: DuckDBType,
+  path: string,
+  temporal: JsonTemporal = 'iso',
+): JsonVectorEncoder {
   switch (type.typeId) {
     case DuckDBTypeId.STRUCT:
-      return structVectorEncoder(type.entryNames, type.entryTypes, path);
+      return structVectorEncoder(type.entryNames, type.entryTypes, path, temporal);
     case DuckDBTypeId.LIST:
-      return listVectorEncoder(type.valueType, path);
+      return listVectorEncoder(type.valueType, path, temporal);
     default: {
-      const encode = jsonValueEncoderForType(type, path);
+      const encode = jsonValueEncoderForType(type, path, temporal);
       return (vector, index) => {
         const value = vector.getItem(index);
         return value === null ? 'null' : encode(value);
@@ -39,10 +45,15 @@ export function jsonVectorEncoderForType(type: DuckDBType, path: string): JsonVe
   }
 }
 
-function structVectorEncoder(names: readonly string[], types: readonly DuckDBType[], path: string): JsonVectorEncoder {
+function structVectorEncoder(
+  names: readonly string[],
+  types: readonly DuckDBType[],
+  path: string,
+  temporal: JsonTemporal,
+): JsonVectorEncoder {
   const named = new Set(names).size === names.length;
   const prefixes = names.map((name, i) => (i > 0 ? ',' : '') + (named ? `${JSON.stringify(name)}:` : ''));
-  const encoders = types.map((type, i) => jsonVectorEncoderForType(type, `${path}.${names[i] || i + 1}`));
+  const encoders = types.map((type, i) => jsonVectorEncoderForType(type, `${path}.${names[i] || i + 1}`, temporal));
   const [open, close] = named ? ['{', '}'] : ['[', ']'];
   return (vector, index) => {
     const struct = vector as DuckDBStructVector;
@@ -55,8 +66,8 @@ function structVectorEncoder(names: readonly string[], types: readonly DuckDBTyp
   };
 }
 
-function listVectorEncoder(itemType: DuckDBType, path: string): JsonVectorEncoder {
-  const encodeItem = jsonVectorEncoderForType(itemType, `${path}[]`);
+function listVectorEncoder(itemType: DuckDBType, path: string, temporal: JsonTemporal): JsonVectorEncoder {
+  const encodeItem = jsonVectorEncoderForType(itemType, `${path}[]`, temporal);
   return (vector, index) => {
     const items = (vector as DuckDBListVector).getItemVector(index);
     if (items === null) return 'null';
@@ -69,4 +80,3 @@ function listVectorEncoder(itemType: DuckDBType, path: string): JsonVectorEncode
     return `${text}]`;
   };
 }
-

@@ -7,7 +7,7 @@ import { Capability, type HelloLimits, type HelloMessage, SUBPROTOCOL_V1, type S
 import type { ResolvedOptions } from '../options.js';
 
 /** The v1 capabilities this server implements. */
-export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([Capability.Ping]);
+export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([Capability.Ping, Capability.Temporal]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
 export function helloLimits(options: ResolvedOptions): HelloLimits {

@@ -18,6 +18,7 @@ import { withConnection } from '../database/connection-lease.js';
 import type { Database } from '../database/database.js';
 import { streamStatement } from '../database/statement-cache.js';
 import { encodeJsonRows } from '../json/encode-rows.js';
+import type { JsonTemporal } from '../json/temporal.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { mayHoldSeveralStatements } from '../sql/statement-text.js';
@@ -31,6 +32,8 @@ export interface QueryContext {
   readonly cache: ResultCache | undefined;
   readonly logger: Logger;
   readonly writer: SocketWriter;
+  /** Whether the connection negotiated duckwire.v1 (else it is a baseline connection). */
+  readonly v1: boolean;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;
@@ -118,6 +121,14 @@ function limitsOf(context: QueryContext, query: ArrowQuery | JsonQuery) {
   };
 }
 
+/**
+ * How a `json` result writes temporal values: epoch milliseconds on baseline connections (what
+ * the reference server's clients expect), the client's choice on v1 connections, ISO by default.
+ */
+function temporalOf(context: QueryContext, query: JsonQuery): JsonTemporal {
+  return context.v1 ? (query.temporal ?? 'iso') : 'epochMs';
+}
+
 async function answer(context: QueryContext, connection: DuckDBConnection, query: ArrowQuery | JsonQuery, task: QueryTask) {
   const result = await open(context, connection, query, task);
   const { writer } = context;
@@ -129,7 +140,9 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
     // {"type":"json","queryId":…,"data":"<the rows' JSON text, escaped>"} — streamed piece by piece.
     await writer.sendStreamed(
       jsonResultHead(task.queryId),
-      jsonStringBody(encodeJsonRows(result, { ...limitsOf(context, query), mode: 'embedded' })),
+      jsonStringBody(
+        encodeJsonRows(result, { ...limitsOf(context, query), mode: 'embedded', temporal: temporalOf(context, query) }),
+      ),
       { isCancelled: () => task.cancelled, cancelledError: () => task.outcome(undefined), abortTail: JSON_ABORT_TAIL },
     );
     return;
@@ -140,7 +153,7 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
   }
   await writer.sendStreamed(
     encodeFrameHead({ type: 'arrow', queryId: task.queryId }),
-    encodeArrowStream(result, limitsOf(context, query)),
+    encodeArrowStream(result, { ...limitsOf(context, query), timeZone: context.database.timeZone }),
     {
       isCancelled: () => task.cancelled,
       cancelledError: () => task.outcome(undefined),
@@ -154,7 +167,10 @@ async function answer(context: QueryContext, connection: DuckDBConnection, query
 async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQuery, task: QueryTask, cache: ResultCache) {
   const limits = limitsOf(context, query);
   // Limits are part of the key: a result stored under looser limits must not answer a stricter request.
-  const key = limits.maxRows === undefined && limits.maxBytes === undefined ? query.sql : `${query.sql}\u0000${limits.maxRows}\u0000${limits.maxBytes}`;
+  const limited = limits.maxRows === undefined && limits.maxBytes === undefined ? query.sql : `${query.sql}\u0000${limits.maxRows}\u0000${limits.maxBytes}`;
+  // So is the temporal encoding of a json result: epoch-ms text must not answer an ISO request.
+  const temporal = query.type === 'json' ? temporalOf(context, query) : undefined;
+  const key = temporal === undefined || temporal === 'iso' ? limited : `${limited}\u0000${temporal}`;
   const compute = () =>
     withConnection(
       context.database.pool,
@@ -162,8 +178,10 @@ async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQu
       async (connection) => {
         const result = await open(context, connection, query, task);
         if (!result) return EMPTY;
-        if (query.type === 'json') return utf8.encode(await collectText(encodeJsonRows(result, limits), task));
-        return collectBytes(encodeArrowStream(result, limits), task);
+        if (query.type === 'json') {
+          return utf8.encode(await collectText(encodeJsonRows(result, { ...limits, temporal }), task));
+        }
+        return collectBytes(encodeArrowStream(result, { ...limits, timeZone: context.database.timeZone }), task);
       },
       { sql: query.sql },
     );

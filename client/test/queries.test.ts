@@ -38,8 +38,9 @@ describe('queries', () => {
         small: 12,
         huge: 170141183460469231731687303715884105727n,
         dec: 1.1,
-        d: '2024-01-31',
-        ts: '2024-01-31T13:45:00.123456',
+        // A baseline connection: epoch milliseconds, as the reference server writes them.
+        d: 1706659200000,
+        ts: 1706708700123,
         list: [1, 2],
         struct: { a: 1, b: 'x' },
       },

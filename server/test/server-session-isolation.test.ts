@@ -59,6 +59,12 @@ describe('session state between clients', () => {
     expect(await one(b, 'select random()')).not.toBe(seeded);
   });
 
+  it("keeps PIVOT's temporary enum type from the next client", async () => {
+    await a.exec("create or replace table pv as select * from (values (1, 'only_a_sees_this')) v(n, label)");
+    expect(await a.rows('pivot pv on label using sum(n)')).toEqual([{ only_a_sees_this: 1 }]);
+    expect(await b.rows("select type_name from duckdb_types() where type_name like '__pivot_enum%'")).toEqual([]);
+  });
+
   it('leaves no transaction open for the next client', async () => {
     await a.exec('create table shared(x int)');
     await a.exec('begin; insert into shared values (1)');

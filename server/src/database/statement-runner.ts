@@ -45,6 +45,8 @@ const SESSION_FUNCTIONS = /\bsetseed\s*\(/i;
 const SESSION_STATEMENTS = new Set([StatementType.SET, StatementType.PREPARE, StatementType.PRAGMA, StatementType.CALL]);
 /** `CREATE TEMP …`, `CREATE TEMPORARY …`, `… temp.main.x`: errs on the side of "yes". */
 const TEMPORARY = /\btemp(orary)?\b/i;
+/** SQL that says CREATE; a CREATE that DuckDB made up itself (PIVOT's temporary enum type) does not. */
+const SAYS_CREATE = /\bcreate\b/i;
 
 /**
  * Run `sql` on `connection` and return the last statement's result. Throws DuckDB's error, or a
@@ -97,7 +99,9 @@ async function runOne(
   if (type === StatementType.SELECT) return execute(prepared, mode);
   log.changed = true;
   if (type === StatementType.TRANSACTION) log.transaction = true;
-  if (SESSION_STATEMENTS.has(type) || (type === StatementType.CREATE && TEMPORARY.test(sql))) log.sessionState = true;
+  if (SESSION_STATEMENTS.has(type) || (type === StatementType.CREATE && (TEMPORARY.test(sql) || !SAYS_CREATE.test(sql)))) {
+    log.sessionState = true;
+  }
   try {
     return await execute(prepared, mode);
   } finally {

@@ -69,17 +69,24 @@ export async function runStatements(
     prepared = await connection.prepare(sql);
   } catch {
     // Several statements (or SQL that is wrong: the general path reports DuckDB's error).
-    return runEach(connection, sql, mode, policy, log);
+    return runEach(connection, { sql, policy, log }, mode);
   }
   if (prepared.statementType === StatementType.SELECT) {
     keepStatement(connection, sql, prepared, generation);
     return execute(prepared, mode);
   }
   try {
-    return await runOne(prepared, sql, mode, policy, log);
+    return await runOne(prepared, { sql, policy, log }, mode);
   } finally {
     prepared.destroySync();
   }
+}
+
+/** The query a statement belongs to: its whole text, the policy to check, the log to fill. */
+interface Query {
+  readonly sql: string;
+  readonly policy: SqlPolicy;
+  readonly log: StatementLog;
 }
 
 function execute(prepared: DuckDBPreparedStatement, mode: RunMode): Promise<DuckDBResult> {
@@ -87,13 +94,8 @@ function execute(prepared: DuckDBPreparedStatement, mode: RunMode): Promise<Duck
 }
 
 /** Check and run one statement that is not a cached SELECT. */
-async function runOne(
-  prepared: DuckDBPreparedStatement,
-  sql: string,
-  mode: RunMode,
-  policy: SqlPolicy,
-  log: StatementLog,
-): Promise<DuckDBResult> {
+async function runOne(prepared: DuckDBPreparedStatement, query: Query, mode: RunMode): Promise<DuckDBResult> {
+  const { sql, policy, log } = query;
   const type = prepared.statementType;
   checkStatement(policy, type, sql);
   if (type === StatementType.SELECT) return execute(prepared, mode);
@@ -110,26 +112,20 @@ async function runOne(
   }
 }
 
-async function runEach(
-  connection: DuckDBConnection,
-  sql: string,
-  mode: RunMode,
-  policy: SqlPolicy,
-  log: StatementLog,
-): Promise<DuckDBResult> {
-  const statements = await connection.extractStatements(sql);
+async function runEach(connection: DuckDBConnection, query: Query, mode: RunMode): Promise<DuckDBResult> {
+  const statements = await connection.extractStatements(query.sql);
   const last = statements.count - 1;
   for (let index = 0; index < last; index++) {
     const prepared = await statements.prepare(index);
     try {
-      await runOne(prepared, sql, 'complete', policy, log);
+      await runOne(prepared, query, 'complete');
     } finally {
       prepared.destroySync();
     }
   }
   const prepared = await statements.prepare(last);
   try {
-    return await runOne(prepared, sql, mode, policy, log);
+    return await runOne(prepared, query, mode);
   } finally {
     prepared.destroySync();
   }

@@ -49,6 +49,14 @@ const program = new Command('duckwire-server')
     list,
   )
   .option('--allow-unauthenticated', 'allow listening on a non-loopback --host without an auth token')
+  .option('--read-only', 'no writes from SQL: read-only database, no COPY TO, EXPORT, INSTALL/LOAD or uploads')
+  .option(
+    '--allowed-directories <list>',
+    'SQL reads (and writes) files only below these directories, comma-separated; no other files, no network',
+    list,
+  )
+  .option('--no-external-access', 'SQL reaches no files and no network at all (only the database)')
+  .option('--no-sql-extensions', 'clients cannot INSTALL or LOAD extensions, nor autoload them (--extensions still preloads)')
   .option('--cache-dir <dir>', 'directory of the result cache (default: a folder in the OS temp directory)')
   .option('--cache-max-bytes <n>', 'size bound of the result cache', positiveInt('--cache-max-bytes'))
   .option('--no-cache', 'turn the result cache off (persist is then ignored)')
@@ -79,8 +87,14 @@ const flags = program.opts<{
   maxResultRows?: number;
   maxResultBytes?: number;
   maxMessageBytes?: number;
+  readOnly?: boolean;
+  allowedDirectories?: string[];
+  externalAccess: boolean;
+  sqlExtensions: boolean;
   logLevel: LogLevel;
 }>();
+
+const allowedDirectories = flags.allowedDirectories ?? (flags.externalAccess ? undefined : []);
 
 const logger = createLogger(flags.logLevel);
 try {
@@ -101,6 +115,9 @@ try {
     maxResultRows: flags.maxResultRows,
     maxResultBytes: flags.maxResultBytes,
     maxMessageBytes: flags.maxMessageBytes,
+    readOnly: flags.readOnly,
+    allowedDirectories,
+    sqlExtensions: flags.sqlExtensions,
     logger,
   });
   let stopping = false;

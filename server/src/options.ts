@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_PORT } from '@duckwire/protocol';
 import { readTokenFile } from './auth/token-file.js';
 import type { Logger } from './logger.js';
@@ -47,15 +47,33 @@ export interface ServerOptions {
   readonly maxMessageBytes?: number;
   /** How many times a statement that failed on a transaction conflict is re-run. Default 5. */
   readonly conflictRetries?: number;
+  /**
+   * No writes from SQL: the database opens read-only (an in-memory one has nothing writable), and
+   * `COPY … TO`, `EXPORT DATABASE`, `INSTALL`/`LOAD`, `PREPARE`/`EXECUTE` and uploads are refused.
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Directories below which SQL may read (and, unless read-only, write) files; nothing else on disk
+   * or the network is reachable from SQL. `[]`: no files at all but the database. Default: no
+   * restriction. Relative paths are resolved against the working directory.
+   */
+  readonly allowedDirectories?: readonly string[];
+  /**
+   * Whether clients may `INSTALL`/`LOAD` extensions and DuckDB installs/loads known extensions on
+   * first use. Default `true`. `extensions` preload at start either way.
+   */
+  readonly sqlExtensions?: boolean;
   /** Logger; by default JSON lines on stderr at level `info`. */
   readonly logger?: Logger;
 }
 
 /** {@link ServerOptions} with every default filled in. */
 export interface ResolvedOptions
-  extends Required<Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'logger'>> {
+  extends Required<Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'allowedDirectories' | 'logger'>> {
   readonly authToken: string | undefined;
   readonly maxResultRows: number | undefined;
+  /** Absolute paths, or `undefined` for no restriction. */
+  readonly allowedDirectories: readonly string[] | undefined;
 }
 
 /** The token in force: `authToken`, or the contents of `authTokenFile`, never both. */
@@ -87,5 +105,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxResultBytes: options.maxResultBytes ?? 2 * 1024 * 1024 * 1024,
     maxMessageBytes: options.maxMessageBytes ?? 256 * 1024 * 1024,
     conflictRetries: options.conflictRetries ?? 5,
+    readOnly: options.readOnly ?? false,
+    allowedDirectories: options.allowedDirectories?.map((dir) => resolve(dir)),
+    sqlExtensions: options.sqlExtensions ?? true,
   };
 }

@@ -159,6 +159,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
       maxConnections: resolved.maxConnections,
       extensions,
       logger,
+      access: {
+        readOnly: resolved.readOnly,
+        allowedDirectories: resolved.allowedDirectories,
+        sqlExtensions: resolved.sqlExtensions,
+      },
     }).catch((error: Error) => {
       throw new StartupError(`cannot open database ${resolved.dbPath}: ${error.message.split('\n')[0]}`);
     });
@@ -183,7 +188,18 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
   const address = http.address() as AddressInfo;
   const host = resolved.host;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  logger.info({ host, port: address.port, dbPath: resolved.dbPath, auth: resolved.authToken !== undefined }, 'listening');
+  logger.info(
+    {
+      host,
+      port: address.port,
+      dbPath: resolved.dbPath,
+      auth: resolved.authToken !== undefined,
+      readOnly: resolved.readOnly,
+      allowedDirectories: resolved.allowedDirectories ?? 'any',
+      sqlExtensions: resolved.sqlExtensions,
+    },
+    'listening',
+  );
   if (!isLoopbackHostname(host) && resolved.authToken === undefined) {
     logger.warn({ host }, 'no auth token on a non-loopback address: anyone who can reach this port can run SQL');
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,10 @@ describe('duckwire-server CLI', () => {
       '--allow-unauthenticated',
       '--no-cache',
       '--cache-dir',
+      '--read-only',
+      '--allowed-directories',
+      '--no-external-access',
+      '--no-sql-extensions',
     ]) {
       expect(proc.stdout).toContain(flag);
     }
@@ -114,6 +118,52 @@ describe('duckwire-server CLI', () => {
     expect(proc.stderr).toMatch(/"extension":"json".*"msg":"extension loaded"/);
     const client = await TestClient.connect(`ws://127.0.0.1:${port}/`);
     expect(await client.rows(`select json_extract('{"a":1}', '$.a')::int as a`)).toEqual([{ a: 1 }]);
+    await client.close();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  });
+
+  it('locks SQL down as the flags say, after preloading extensions (a failing download is a warning)', async () => {
+    const data = join(dir, 'readable');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, 'in.csv'), 'a\n1\n');
+    const proc = spawnCli([
+      '--port',
+      '0',
+      '--read-only',
+      '--allowed-directories',
+      data,
+      '--no-sql-extensions',
+      '--extensions',
+      'json,httpfs',
+    ]);
+    const port = await untilListening(proc);
+    expect(proc.stderr).toMatch(/"extension":"json".*"msg":"extension loaded"/);
+    expect(proc.stderr).toMatch(/"level":"warn".*"extension":"httpfs"/);
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+    expect(await client.rows(`select a from read_csv('${join(data, 'in.csv')}')`)).toEqual([{ a: 1 }]);
+    expect(await client.rows(`select json_extract('{"a":1}', '$.a')::int as a`)).toEqual([{ a: 1 }]);
+    const refused = async (sql: string) => {
+      const reply = await client.query('exec', sql);
+      return reply.type === 'error' ? reply.error : 'accepted';
+    };
+    expect(await refused('create table t (a int)')).toMatch(/read-only/);
+    expect(await refused(`copy (select 1) to '${join(data, 'out.csv')}'`)).toMatch(/read-only/);
+    expect(await refused('install httpfs')).toMatch(/read-only/);
+    expect(await refused(`select * from read_csv('${join(dir, 'garbage.duckdb')}')`)).toMatch(/Permission Error/);
+    expect(await refused("set memory_limit = '20MB'")).toMatch(/locked/);
+    await client.close();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  });
+
+  it('--no-external-access leaves SQL no file at all', async () => {
+    writeFileSync(join(dir, 'some.csv'), 'a\n1\n');
+    const proc = spawnCli(['--port', '0', '--no-external-access']);
+    const port = await untilListening(proc);
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+    const reply = await client.query('json', `select * from read_csv('${join(dir, 'some.csv')}')`);
+    expect(reply.type === 'error' && reply.error).toMatch(/Permission Error/);
     await client.close();
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);

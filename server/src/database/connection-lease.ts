@@ -1,12 +1,14 @@
 /**
  * The lease of a pooled DuckDB connection for one query or upload: borrowed from the pool (a
  * cancel ends the wait), made known to the task so that a cancel can interrupt it, and given back
- * outside any transaction the client's SQL may have left open. Queries and uploads both run
- * through {@link withConnection}.
+ * outside any transaction the client's SQL may have left open, marked with whether that SQL left
+ * session state on it (then no other client gets it before a reset: `connection-pool.ts`).
+ * Queries and uploads both run through {@link withConnection}.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mayHoldSeveralStatements, mayOpenTransaction } from '../sql/statement-text.js';
-import type { ConnectionPool } from './connection-pool.js';
+import type { ConnectionPool, Lessee } from './connection-pool.js';
+import type { StatementLog } from './statement-runner.js';
 
 /** Who holds a lease: a query task, whose signal ends a wait for a connection and which interrupts the connection it runs on when cancelled. */
 export interface LeaseHolder {
@@ -25,19 +27,26 @@ export interface LeaseOptions {
    * having failed, may have stopped inside one), the connection is rolled back before it goes back.
    */
   readonly sql?: string;
+  /**
+   * What the client's statements did, filled in while `use` runs (see `statement-runner.ts`): a
+   * transaction statement means a rollback; session state stays with the lessee. Without a log,
+   * the connection goes back clean.
+   */
+  readonly log?: StatementLog;
 }
 
 /**
- * Borrow a connection of `pool` for `use`, and give it back outside any transaction the SQL left
- * open, whatever `use` ends with.
+ * Borrow a connection of `pool` for `lessee`'s `use`, and give it back outside any transaction the
+ * SQL left open, whatever `use` ends with.
  */
 export async function withConnection<T>(
   pool: ConnectionPool,
+  lessee: Lessee,
   holder: LeaseHolder,
   use: (connection: DuckDBConnection) => Promise<T>,
   options: LeaseOptions = {},
 ): Promise<T> {
-  const connection = await pool.acquire(holder);
+  const connection = await pool.acquire(lessee, holder);
   holder.attach(connection);
   let failed = true;
   try {
@@ -46,11 +55,13 @@ export async function withConnection<T>(
     return value;
   } finally {
     holder.detach();
-    const { sql } = options;
-    if (sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql)))) {
+    const { sql, log } = options;
+    const mayBeInTransaction =
+      log?.transaction || (sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql))));
+    if (mayBeInTransaction) {
       // A query must not leave its pooled connection inside a transaction.
       await connection.run('ROLLBACK').catch(() => undefined);
     }
-    pool.release(connection);
+    pool.release(connection, { dirty: log?.sessionState ?? false });
   }
 }

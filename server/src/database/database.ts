@@ -1,7 +1,9 @@
-import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
+import { type DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
 import type { Logger } from '../logger.js';
+import { type DatabaseAccess, OPEN_ACCESS, createInstance, lockDown } from './access.js';
 import { ConnectionPool } from './connection-pool.js';
 import { type ExtensionSpec, loadExtensions } from './extensions.js';
+import type { SqlPolicy } from './sql-policy.js';
 
 /** Settings of {@link Database.open}. */
 export interface DatabaseOptions {
@@ -9,17 +11,25 @@ export interface DatabaseOptions {
   readonly maxConnections: number;
   readonly extensions: readonly ExtensionSpec[];
   readonly logger: Logger;
+  /** What SQL may reach; default {@link OPEN_ACCESS}. */
+  readonly access?: DatabaseAccess;
 }
+
+/** The server's own use of pooled connections (setup, checkpoint), as a pool lessee. */
+const SERVER = Object.freeze({ lessee: 'server' });
 
 /** One DuckDB instance and the pool of connections that queries borrow. */
 export class Database {
   readonly #instance: DuckDBInstance;
   readonly #path: string;
   readonly #logger: Logger;
+  readonly #cleanUp: () => Promise<void>;
   /** Connections lent to queries. */
   readonly pool: ConnectionPool;
   /** Extensions that loaded at start. */
   readonly extensions: readonly string[];
+  /** What clients' statements may do (checked per statement before it runs). */
+  readonly policy: SqlPolicy;
   /**
    * DuckDB's `TimeZone` setting at start (the machine's zone unless configured): the zone DuckDB's
    * own Arrow export writes into TIMESTAMPTZ types, so Arrow results carry it too.
@@ -31,34 +41,48 @@ export class Database {
     options: DatabaseOptions,
     pool: ConnectionPool,
     extensions: string[],
+    cleanUp: () => Promise<void>,
     timeZone: string,
   ) {
     this.#instance = instance;
     this.#path = options.path;
     this.#logger = options.logger;
+    this.#cleanUp = cleanUp;
     this.pool = pool;
     this.extensions = extensions;
+    const access = options.access ?? OPEN_ACCESS;
+    this.policy = { readOnly: access.readOnly, sqlExtensions: access.sqlExtensions };
     this.timeZone = timeZone;
   }
 
   /**
-   * Open the database file (or `:memory:`) and load the requested extensions.
-   * Throws with DuckDB's message when the file cannot be opened.
+   * Open the database file (or `:memory:`) with the access settings, load the requested
+   * extensions, then lock DuckDB's configuration. Throws with DuckDB's message when the file
+   * cannot be opened.
    */
   static async open(options: DatabaseOptions): Promise<Database> {
-    const instance = await DuckDBInstance.create(options.path);
+    const access = options.access ?? OPEN_ACCESS;
+    const { instance, cleanUp } = await createInstance(options.path, access);
     const pool = new ConnectionPool(instance, options.maxConnections);
-    const connection = await pool.acquire();
     let loaded: string[];
     let timeZone: string;
     try {
-      loaded = await loadExtensions(connection, options.extensions, options.logger);
-      const rows = (await connection.runAndReadAll("select current_setting('TimeZone')")).getRows();
-      timeZone = String(rows[0]?.[0] ?? 'UTC');
-    } finally {
-      pool.release(connection);
+      const connection = await pool.acquire(SERVER);
+      try {
+        loaded = await loadExtensions(connection, options.extensions, options.logger);
+        const rows = (await connection.runAndReadAll("select current_setting('TimeZone')")).getRows();
+        timeZone = String(rows[0]?.[0] ?? 'UTC');
+        await lockDown(connection, access);
+      } finally {
+        pool.release(connection, { dirty: true });
+      }
+    } catch (error) {
+      pool.close();
+      instance.closeSync();
+      await cleanUp();
+      throw error;
     }
-    return new Database(instance, options, pool, loaded, timeZone);
+    return new Database(instance, options, pool, loaded, cleanUp, timeZone);
   }
 
   /** The DuckDB library version, e.g. `v1.5.6`. */
@@ -68,19 +92,20 @@ export class Database {
 
   /** Write everything to the database file (`FORCE CHECKPOINT`), close every connection and the instance. */
   async close(): Promise<void> {
-    if (this.#path !== ':memory:') {
-      const connection = await this.pool.acquire().catch(() => undefined);
+    if (this.#path !== ':memory:' && !this.policy.readOnly) {
+      const connection = await this.pool.acquire(SERVER).catch(() => undefined);
       if (connection) {
         try {
           await connection.run('FORCE CHECKPOINT');
         } catch (error) {
           this.#logger.warn({ reason: (error as Error).message }, 'checkpoint at shutdown failed');
         } finally {
-          this.pool.release(connection);
+          this.pool.release(connection, { dirty: true });
         }
       }
     }
     this.pool.close();
     this.#instance.closeSync();
+    await this.#cleanUp();
   }
 }

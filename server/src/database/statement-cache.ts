@@ -1,59 +1,78 @@
-import {
-  type DuckDBConnection,
-  type DuckDBPreparedStatement,
-  type DuckDBResult,
-  StatementType,
-} from '@duckdb/node-api';
+/**
+ * Prepared SELECTs kept per connection, so that a repeated query costs one trip through the libuv
+ * pool instead of three (split into statements, prepare, execute). A cache may never change what
+ * a query answers: DuckDB rebinds a prepared statement when a table it reads changed, but not when
+ * what it folded at bind time changed — a setting (`current_setting`, `TimeZone`), a macro, a
+ * view, a variable, the schema `USE` picked. So every entry belongs to a generation, and any
+ * statement other than a SELECT, on any connection, starts a new one ({@link invalidatePreparedStatements}).
+ */
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 
 /** Prepared SELECTs kept per connection. */
 const CAPACITY = 64;
 
-const caches = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
+interface Entry {
+  readonly prepared: DuckDBPreparedStatement;
+  readonly generation: number;
+}
 
-function cacheOf(connection: DuckDBConnection): Map<string, DuckDBPreparedStatement> {
+const caches = new WeakMap<DuckDBConnection, Map<string, Entry>>();
+/**
+ * Process-wide: a statement on one connection (a replaced macro, a global setting) can change
+ * how every other connection binds. Several servers in one process only invalidate more often.
+ */
+let generation = 0;
+
+/** Start a new generation: every statement prepared before now is re-prepared on its next use. */
+export function invalidatePreparedStatements(): void {
+  generation++;
+}
+
+/** The current generation; read it before preparing a statement that may be kept. */
+export function statementGeneration(): number {
+  return generation;
+}
+
+/** The statement prepared for `sql` on this connection, if it is still of the current generation. */
+export function cachedStatement(connection: DuckDBConnection, sql: string): DuckDBPreparedStatement | undefined {
+  const cache = caches.get(connection);
+  const entry = cache?.get(sql);
+  if (!cache || !entry) return undefined;
+  cache.delete(sql);
+  if (entry.generation !== generation) {
+    entry.prepared.destroySync();
+    return undefined;
+  }
+  // Most recently used last.
+  cache.set(sql, entry);
+  return entry.prepared;
+}
+
+/** Keep a prepared SELECT for `sql`, prepared when the generation was `preparedIn`. */
+export function keepStatement(
+  connection: DuckDBConnection,
+  sql: string,
+  prepared: DuckDBPreparedStatement,
+  preparedIn: number,
+): void {
   let cache = caches.get(connection);
   if (!cache) {
     cache = new Map();
     caches.set(connection, cache);
   }
-  return cache;
+  cache.get(sql)?.prepared.destroySync();
+  cache.set(sql, { prepared, generation: preparedIn });
+  if (cache.size > CAPACITY) {
+    const [oldestSql, oldest] = cache.entries().next().value as [string, Entry];
+    cache.delete(oldestSql);
+    oldest.prepared.destroySync();
+  }
 }
 
-/**
- * Start `sql` as a streaming result, reusing a prepared statement when the same single SELECT ran
- * on this connection before. `connection.stream(sql)` costs three trips through the libuv pool
- * before execution even starts (split into statements, prepare, execute); a cached statement costs
- * one. DuckDB rebinds a prepared statement by itself when the tables it reads have changed.
- * SQL that cannot be prepared alone (several statements) takes the general path, which also
- * reports DuckDB's error for SQL that is wrong.
- */
-export async function streamStatement(connection: DuckDBConnection, sql: string): Promise<DuckDBResult> {
-  const cache = cacheOf(connection);
-  const cached = cache.get(sql);
-  if (cached) {
-    // Most recently used last.
-    cache.delete(sql);
-    cache.set(sql, cached);
-    return cached.stream();
-  }
-  let prepared: DuckDBPreparedStatement;
-  try {
-    prepared = await connection.prepare(sql);
-  } catch {
-    return connection.stream(sql);
-  }
-  if (prepared.statementType !== StatementType.SELECT) {
-    try {
-      return await prepared.stream();
-    } finally {
-      prepared.destroySync();
-    }
-  }
-  cache.set(sql, prepared);
-  if (cache.size > CAPACITY) {
-    const [oldestSql, oldest] = cache.entries().next().value as [string, DuckDBPreparedStatement];
-    cache.delete(oldestSql);
-    oldest.destroySync();
-  }
-  return prepared.stream();
+/** Destroy every statement kept for a connection (before it is closed). */
+export function forgetStatements(connection: DuckDBConnection): void {
+  const cache = caches.get(connection);
+  if (!cache) return;
+  for (const { prepared } of cache.values()) prepared.destroySync();
+  caches.delete(connection);
 }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
-import { ResultReturnType, StatementType } from '@duckdb/node-api';
+import { ResultReturnType } from '@duckdb/node-api';
 import {
   type ArrowQuery,
   type ExecQuery,
@@ -15,13 +15,13 @@ import { encodeArrowStream } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
 import { isRetrySafe, withConflictRetry } from '../database/conflict-retry.js';
 import { withConnection } from '../database/connection-lease.js';
+import type { Lessee } from '../database/connection-pool.js';
 import type { Database } from '../database/database.js';
-import { streamStatement } from '../database/statement-cache.js';
+import { type StatementLog, runStatements, statementLog } from '../database/statement-runner.js';
 import { encodeJsonRows } from '../json/encode-rows.js';
 import type { JsonTemporal } from '../json/temporal.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
-import { mayHoldSeveralStatements } from '../sql/statement-text.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -34,6 +34,8 @@ export interface QueryContext {
   readonly writer: SocketWriter;
   /** Whether the connection negotiated duckwire.v1 (else it is a baseline connection). */
   readonly v1: boolean;
+  /** Whose queries these are: pooled connections carry one lessee's session state only. */
+  readonly lessee: Lessee;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;
@@ -55,9 +57,22 @@ const smaller = (a: number | undefined, b: number | undefined) =>
  */
 export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
   context.logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
-  if (query.type === 'exec') await withConnection(context.database.pool, task, (c) => execute(context, c, query, task), { sql: query.sql });
-  else if (query.persist && context.cache) await answerFromCache(context, query, task, context.cache);
-  else await withConnection(context.database.pool, task, (c) => answer(context, c, query, task), { sql: query.sql });
+  if (query.type === 'exec') await lease(context, query.sql, task, (c, log) => execute(context, c, log, query, task));
+  else if (query.persist && context.cache && !context.database.pool.hasSessionState(context.lessee)) {
+    // A client with session state (USE, SET, temporary tables) gets answers of its own, never shared ones.
+    await answerFromCache(context, query, task, context.cache);
+  } else await lease(context, query.sql, task, (c, log) => answer(context, c, log, query, task));
+}
+
+/** Run `use` on a connection leased for this client's `sql`, with the log its statements fill in. */
+function lease<T>(
+  context: QueryContext,
+  sql: string,
+  task: QueryTask,
+  use: (connection: DuckDBConnection, log: StatementLog) => Promise<T>,
+): Promise<T> {
+  const log = statementLog();
+  return withConnection(context.database.pool, context.lessee, task, (connection) => use(connection, log), { sql, log });
 }
 
 /**
@@ -67,12 +82,13 @@ export async function runQuery(context: QueryContext, query: Query, task: QueryT
 function start(
   context: QueryContext,
   connection: DuckDBConnection,
+  log: StatementLog,
   sql: string,
   task: QueryTask,
   mode: 'stream' | 'complete' = 'stream',
 ): Promise<DuckDBResult> {
   // `exec` runs to completion: a stream that is never read would leave the statement unfinished.
-  const run = () => (mode === 'stream' ? streamStatement(connection, sql) : connection.run(sql));
+  const run = () => runStatements(connection, sql, mode, context.database.policy, log);
   if (!isRetrySafe(sql)) return run();
   return withConflictRetry(run, {
     retries: context.options.conflictRetries,
@@ -82,34 +98,41 @@ function start(
   });
 }
 
-/** Invalidate the result cache unless the SQL was one read-only SELECT. */
-function noteWrites(context: QueryContext, sql: string, statementType: StatementType | undefined): void {
-  if (statementType === StatementType.SELECT && !mayHoldSeveralStatements(sql)) return;
-  context.cache?.invalidate();
+/** Invalidate the result cache once anything but SELECTs ran (before the writer hears back). */
+function noteWrites(context: QueryContext, log: StatementLog): void {
+  if (log.changed) context.cache?.invalidate();
 }
 
-async function execute(context: QueryContext, connection: DuckDBConnection, query: ExecQuery, task: QueryTask) {
+async function execute(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  log: StatementLog,
+  query: ExecQuery,
+  task: QueryTask,
+) {
   try {
-    const result = await start(context, connection, query.sql, task, 'complete');
-    noteWrites(context, query.sql, result.statementType);
-  } catch (error) {
-    noteWrites(context, query.sql, undefined);
-    throw error;
+    await start(context, connection, log, query.sql, task, 'complete');
+  } finally {
+    noteWrites(context, log);
   }
   task.throwIfCancelled();
   context.writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
 }
 
 /** Start the query and return its result, or undefined when the statement returns no result set. */
-async function open(context: QueryContext, connection: DuckDBConnection, query: Query, task: QueryTask) {
+async function open(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  log: StatementLog,
+  query: Query,
+  task: QueryTask,
+) {
   let result: DuckDBResult;
   try {
-    result = await start(context, connection, query.sql, task);
-  } catch (error) {
-    noteWrites(context, query.sql, undefined);
-    throw error;
+    result = await start(context, connection, log, query.sql, task);
+  } finally {
+    noteWrites(context, log);
   }
-  noteWrites(context, query.sql, result.statementType);
   task.throwIfCancelled();
   return result.returnType === ResultReturnType.NOTHING ? undefined : result;
 }
@@ -129,8 +152,14 @@ function temporalOf(context: QueryContext, query: JsonQuery): JsonTemporal {
   return context.v1 ? (query.temporal ?? 'iso') : 'epochMs';
 }
 
-async function answer(context: QueryContext, connection: DuckDBConnection, query: ArrowQuery | JsonQuery, task: QueryTask) {
-  const result = await open(context, connection, query, task);
+async function answer(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  log: StatementLog,
+  query: ArrowQuery | JsonQuery,
+  task: QueryTask,
+) {
+  const result = await open(context, connection, log, query, task);
   const { writer } = context;
   if (query.type === 'json') {
     if (!result) {
@@ -172,19 +201,14 @@ async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQu
   const temporal = query.type === 'json' ? temporalOf(context, query) : undefined;
   const key = temporal === undefined || temporal === 'iso' ? limited : `${limited}\u0000${temporal}`;
   const compute = () =>
-    withConnection(
-      context.database.pool,
-      task,
-      async (connection) => {
-        const result = await open(context, connection, query, task);
-        if (!result) return EMPTY;
-        if (query.type === 'json') {
-          return utf8.encode(await collectText(encodeJsonRows(result, { ...limits, temporal }), task));
-        }
-        return collectBytes(encodeArrowStream(result, { ...limits, timeZone: context.database.timeZone }), task);
-      },
-      { sql: query.sql },
-    );
+    lease(context, query.sql, task, async (connection, log) => {
+      const result = await open(context, connection, log, query, task);
+      if (!result) return EMPTY;
+      if (query.type === 'json') {
+        return utf8.encode(await collectText(encodeJsonRows(result, { ...limits, temporal }), task));
+      }
+      return collectBytes(encodeArrowStream(result, { ...limits, timeZone: context.database.timeZone }), task);
+    });
   // The signal lets a cancel end a wait for another request's computation of the same key.
   const { bytes } = await cache.getOrCompute(query.type, key, compute, { signal: task.signal });
   task.throwIfCancelled();

@@ -2,9 +2,11 @@
  * Runs one `uploadArrow` on a pooled connection, beside `run-query.ts` which runs queries: the
  * session only routes the frame here.
  */
-import { stringifyServerMessage, type UploadArrowHeader } from '@duckwire/protocol';
+import { ErrorCode, stringifyServerMessage, type UploadArrowHeader } from '@duckwire/protocol';
 import { withConflictRetry } from '../database/conflict-retry.js';
 import { withConnection } from '../database/connection-lease.js';
+import { invalidatePreparedStatements } from '../database/statement-cache.js';
+import { WireError } from '../errors.js';
 import { loadArrowIntoTable } from '../upload/load-arrow.js';
 import type { QueryTask } from './query-task.js';
 import type { QueryContext } from './run-query.js';
@@ -22,7 +24,11 @@ export async function runUpload(
 ): Promise<void> {
   const { database, options, cache, logger } = context;
   logger.debug({ queryId: task.queryId, table: header.tableName, bytes: payload.byteLength }, 'upload');
-  await withConnection(database.pool, task, async (connection) => {
+  if (database.policy.readOnly) {
+    throw new WireError(ErrorCode.UploadFailed, 'the server is read-only (--read-only): uploads are refused');
+  }
+  // The upload's transaction is closed either way: it leaves no session state on the connection.
+  await withConnection(database.pool, context.lessee, task, async (connection) => {
     try {
       await withConflictRetry(
         () => loadArrowIntoTable(connection, header.tableName, payload, { signal: task.signal }),
@@ -33,6 +39,7 @@ export async function runUpload(
       );
     } finally {
       cache?.invalidate();
+      invalidatePreparedStatements();
     }
   });
   task.throwIfCancelled();

@@ -27,7 +27,7 @@ import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
 import { describeServer } from '../version.js';
 
 /** What a session needs from the server. */
-export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1'> {
+export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee'> {
   readonly channels: ChannelRegistry;
   /** Whether the server is shutting down (new work is refused). */
   readonly isShuttingDown: () => boolean;
@@ -50,7 +50,7 @@ export class Session implements Subscriber {
     this.#ws = ws;
     this.#context = context;
     this.#writer = new SocketWriter(ws);
-    this.#queryContext = { ...context, writer: this.#writer, v1: ws.protocol === SUBPROTOCOL_V1 };
+    this.#queryContext = { ...context, writer: this.#writer, v1: ws.protocol === SUBPROTOCOL_V1, lessee: this };
     this.#authenticated = context.options.authToken === undefined;
     this.#v1 = ws.protocol === SUBPROTOCOL_V1;
     if (this.#v1) this.#send(buildHello(context.options, describeServer(Database.version)));

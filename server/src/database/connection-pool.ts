@@ -1,19 +1,29 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { FairQueue } from './fair-queue.js';
 
 interface Waiter {
   resolve(connection: DuckDBConnection): void;
   reject(error: Error): void;
 }
 
+/** What may wait for a connection: a signal that ends the wait, and whose request it is (fair sharing). */
+export interface PoolRequest {
+  /** Aborts the wait (read only when the request has to wait). */
+  readonly signal: AbortSignal;
+  /** Whose request this is, e.g. a socket; waiting requests are served one owner at a time, in turn. */
+  readonly owner?: unknown;
+}
+
 /**
  * DuckDB connections of one instance, lent one per running query. Connections are opened on
- * demand up to `max`; further requests wait in line (first come, first served).
+ * demand up to `max`; further requests wait, served fairly: the owners with requests waiting take
+ * turns, each owner's own requests first come, first served.
  */
 export class ConnectionPool {
   readonly #instance: DuckDBInstance;
   readonly #max: number;
   readonly #idle: DuckDBConnection[] = [];
-  readonly #waiters: Waiter[] = [];
+  readonly #waiters = new FairQueue<Waiter>();
   #open = 0;
   #closed = false;
 
@@ -34,7 +44,7 @@ export class ConnectionPool {
 
   /** Requests waiting for a connection. */
   get waiting(): number {
-    return this.#waiters.length;
+    return this.#waiters.size;
   }
 
   /**
@@ -42,7 +52,7 @@ export class ConnectionPool {
    * waiting, or the pool is closed. `signal` may be given as an object holding it (e.g. a query
    * task), which is only read when the request has to wait.
    */
-  acquire(cancel?: AbortSignal | { readonly signal: AbortSignal }): Promise<DuckDBConnection> {
+  acquire(cancel?: AbortSignal | PoolRequest): Promise<DuckDBConnection> {
     if (this.#closed) return Promise.reject(new Error('the connection pool is closed'));
     const idle = this.#idle.pop();
     if (idle) return Promise.resolve(idle);
@@ -54,6 +64,7 @@ export class ConnectionPool {
       });
     }
     const signal = cancel instanceof AbortSignal ? cancel : cancel?.signal;
+    const owner = cancel instanceof AbortSignal ? undefined : cancel?.owner;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
@@ -64,12 +75,11 @@ export class ConnectionPool {
         reject,
       };
       const onAbort = () => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index >= 0) this.#waiters.splice(index, 1);
+        this.#waiters.remove(owner, waiter);
         reject(abortError(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      this.#waiters.push(owner, waiter);
     });
   }
 
@@ -88,7 +98,7 @@ export class ConnectionPool {
   /** Close idle connections now and the lent ones as they come back; reject every waiter. */
   close(): void {
     this.#closed = true;
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the connection pool is closed'));
+    for (const waiter of this.#waiters.drain()) waiter.reject(new Error('the connection pool is closed'));
     for (const connection of this.#idle.splice(0)) {
       this.#open--;
       connection.closeSync();

@@ -93,7 +93,8 @@ async function execute(context: QueryContext, connection: DuckDBConnection, quer
     noteWrites(context, query.sql, undefined);
     throw error;
   }
-  task.throwIfCancelled();
+  // DuckDB ran the SQL to completion: that is the truth to tell, whatever cancel came too late.
+  task.markEffective();
   context.writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
 }
 
@@ -107,6 +108,11 @@ async function open(context: QueryContext, connection: DuckDBConnection, query: 
     throw error;
   }
   noteWrites(context, query.sql, result.statementType);
+  if (result.statementType !== StatementType.SELECT || mayHoldSeveralStatements(query.sql)) {
+    // Anything but a lone SELECT has run to completion, and committed, once DuckDB returns its
+    // result: the query is answered with its result now, whatever cancel came too late.
+    task.markEffective();
+  }
   task.throwIfCancelled();
   return result.returnType === ResultReturnType.NOTHING ? undefined : result;
 }

@@ -135,6 +135,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
     // kind against its own, smaller-for-text limit and answers message_too_large first.
     maxPayload: Math.max(resolved.maxMessageBytes, resolved.maxTextMessageBytes),
     handleProtocols: (offered) => selectSubprotocol(offered),
+    // One message per socket per turn of the event loop: a socket that pipelines 10,000 requests
+    // cannot hold the loop while another socket's request waits to be read (fair reading).
+    allowSynchronousEvents: false,
   });
   // Upgrades that arrive while DuckDB is still opening wait for it (bounded) instead of failing.
   const gate: UpgradeGate = {

@@ -27,13 +27,15 @@ function connect(port) {
   });
 }
 
-/** Resolve with the terminal reply of `queryId` on `ws` (its parsed JSON), or the close code. */
+/** Resolve with the terminal reply of `queryId` on `ws` (its parsed JSON), an error without queryId, or the close code. */
 function reply(ws, queryId) {
   return new Promise((resolve) => {
     const onMessage = (data, isBinary) => {
       if (isBinary) return;
       const message = JSON.parse(String(data));
-      if (message.queryId !== queryId || message.type === 'cancelAck') return;
+      // An error without queryId (e.g. message_too_large) answers the message that was refused.
+      const refused = message.type === 'error' && message.queryId === undefined;
+      if ((message.queryId !== queryId && !refused) || message.type === 'cancelAck') return;
       ws.off('message', onMessage);
       resolve(message);
     };

@@ -52,6 +52,12 @@ describe('duckwire-server CLI', () => {
       '--allow-unauthenticated',
       '--no-cache',
       '--cache-dir',
+      '--max-text-message-bytes',
+      '--max-json-depth',
+      '--max-in-flight-per-connection',
+      '--max-in-flight',
+      '--query-timeout',
+      '--ping-interval',
     ]) {
       expect(proc.stdout).toContain(flag);
     }

@@ -6,8 +6,10 @@ import { clientHeaders, clientMessages, serverHeaders, serverMessages } from './
 import { type Frame, decodeFrame } from './frame.js';
 import type { ClientBinaryHeader, ClientMessage } from './messages/client.js';
 import type { ServerBinaryHeader, ServerMessage } from './messages/server.js';
-import { type ParseResult, success } from './parse-result.js';
+import { type ParseResult, failure, success } from './parse-result.js';
 import type { TypeDispatcher } from './validator.js';
+import { ErrorCode } from './error-codes.js';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js';
 
 /** A decoded binary frame whose header matched a known schema. */
 export interface TypedFrame<H> extends Frame {
@@ -22,9 +24,26 @@ function parseFrame<H>(bytes: Uint8Array, headers: TypeDispatcher<never>): Parse
   return success(frame.value as TypedFrame<H>);
 }
 
+/** Options of {@link parseClientMessage}. */
+export interface ParseOptions {
+  /**
+   * Refuse (`invalid_message`) a message whose objects and arrays nest deeper than this, before
+   * parsing it. Default {@link MAX_JSON_DEPTH}; 0 = no limit.
+   */
+  readonly maxJsonDepth?: number;
+}
+
 /** Parse and validate a client → server text message (server side). Never throws. */
-export const parseClientMessage = (text: string): ParseResult<ClientMessage> =>
-  clientMessages.parse(text) as ParseResult<ClientMessage>;
+export function parseClientMessage(text: string, options: ParseOptions = {}): ParseResult<ClientMessage> {
+  const maxDepth = options.maxJsonDepth ?? MAX_JSON_DEPTH;
+  if (maxDepth > 0 && exceedsJsonDepth(text, maxDepth)) {
+    return failure({
+      code: ErrorCode.InvalidMessage,
+      message: `invalid message: JSON nested deeper than ${maxDepth} levels (the limit maxJsonDepth)`,
+    });
+  }
+  return clientMessages.parse(text) as ParseResult<ClientMessage>;
+}
 
 /** Validate an already-parsed client → server message object. Never throws. */
 export const validateClientMessage = (value: unknown): ParseResult<ClientMessage> =>

@@ -9,6 +9,12 @@ const positiveInt = (name: string) => (value: string) => {
   return number;
 };
 
+const nonNegativeInt = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return number;
+};
+
 const port = (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || number > 65535) {
@@ -63,7 +69,29 @@ const program = new Command('duckwire-server')
   .option('--max-connections <n>', 'queries running at once (DuckDB connections)', positiveInt('--max-connections'))
   .option('--max-result-rows <n>', 'row limit of one result', positiveInt('--max-result-rows'))
   .option('--max-result-bytes <n>', 'byte limit of one result', positiveInt('--max-result-bytes'))
-  .option('--max-message-bytes <n>', 'largest incoming message (and upload)', positiveInt('--max-message-bytes'))
+  .option('--max-message-bytes <n>', 'largest incoming binary message (and upload), default 256 MiB', positiveInt('--max-message-bytes'))
+  .option(
+    '--max-text-message-bytes <n>',
+    'largest incoming text message (SQL, JSON requests), default 4 MiB',
+    positiveInt('--max-text-message-bytes'),
+  )
+  .option('--max-json-depth <n>', 'deepest nesting of a JSON request, default 64 (0 = none)', nonNegativeInt('--max-json-depth'))
+  .option(
+    '--max-in-flight-per-connection <n>',
+    'queries one connection may have in flight, beyond it refused as overloaded; default 64',
+    positiveInt('--max-in-flight-per-connection'),
+  )
+  .option(
+    '--max-in-flight <n>',
+    'queries the server may have in flight, beyond it refused as overloaded; default 1024',
+    positiveInt('--max-in-flight'),
+  )
+  .option('--query-timeout <ms>', 'interrupt queries running longer, code timeout; default 0 (none)', nonNegativeInt('--query-timeout'))
+  .option(
+    '--ping-interval <ms>',
+    'WebSocket ping interval; a peer that misses two is dropped; default 30000 (0 = off)',
+    nonNegativeInt('--ping-interval'),
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -91,6 +119,12 @@ const flags = program.opts<{
   allowedDirectories?: string[];
   externalAccess: boolean;
   sqlExtensions: boolean;
+  maxTextMessageBytes?: number;
+  maxJsonDepth?: number;
+  maxInFlightPerConnection?: number;
+  maxInFlight?: number;
+  queryTimeout?: number;
+  pingInterval?: number;
   logLevel: LogLevel;
 }>();
 
@@ -118,6 +152,12 @@ try {
     readOnly: flags.readOnly,
     allowedDirectories,
     sqlExtensions: flags.sqlExtensions,
+    maxTextMessageBytes: flags.maxTextMessageBytes,
+    maxJsonDepth: flags.maxJsonDepth,
+    maxInFlightPerConnection: flags.maxInFlightPerConnection,
+    maxInFlight: flags.maxInFlight,
+    queryTimeoutMs: flags.queryTimeout,
+    pingIntervalMs: flags.pingInterval,
     logger,
   });
   let stopping = false;

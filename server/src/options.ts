@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_PORT } from '@duckwire/protocol';
+import { DEFAULT_PORT, MAX_JSON_DEPTH } from '@duckwire/protocol';
 import { readTokenFile } from './auth/token-file.js';
 import type { Logger } from './logger.js';
 
@@ -43,8 +43,24 @@ export interface ServerOptions {
   readonly maxResultRows?: number;
   /** Server-wide byte limit of one result. Default 2 GiB. */
   readonly maxResultBytes?: number;
-  /** Largest incoming WebSocket message (so the largest upload), in bytes. Default 256 MiB. */
+  /** Largest incoming binary WebSocket message (so the largest upload), in bytes. Default 256 MiB. */
   readonly maxMessageBytes?: number;
+  /**
+   * Largest incoming text message (SQL and other JSON requests), in bytes. Default 4 MiB (or
+   * `maxMessageBytes` when that is smaller). Text over
+   * it is answered with `error` code `message_too_large` and the connection is closed (1009).
+   */
+  readonly maxTextMessageBytes?: number;
+  /** Deepest nesting of objects and arrays a text message may have (the message itself is 1). Default 64; 0 = none. */
+  readonly maxJsonDepth?: number;
+  /** Queries and uploads one connection may have in flight; beyond it they are refused as `overloaded`. Default 64. */
+  readonly maxInFlightPerConnection?: number;
+  /** Queries and uploads the whole server may have in flight; beyond it they are refused as `overloaded`. Default 1024. */
+  readonly maxInFlight?: number;
+  /** Interrupt a query after this many ms (answered with code `timeout`); 0 = no timeout. Default 0. */
+  readonly queryTimeoutMs?: number;
+  /** Send a WebSocket ping every this many ms; a peer that misses two is dropped. 0 = never. Default 30,000. */
+  readonly pingIntervalMs?: number;
   /** How many times a statement that failed on a transaction conflict is re-run. Default 5. */
   readonly conflictRetries?: number;
   /**
@@ -104,6 +120,13 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxResultRows: options.maxResultRows,
     maxResultBytes: options.maxResultBytes ?? 2 * 1024 * 1024 * 1024,
     maxMessageBytes: options.maxMessageBytes ?? 256 * 1024 * 1024,
+    // Never above the binary limit unless set explicitly.
+    maxTextMessageBytes: options.maxTextMessageBytes ?? Math.min(4 * 1024 * 1024, options.maxMessageBytes ?? Number.POSITIVE_INFINITY),
+    maxJsonDepth: options.maxJsonDepth ?? MAX_JSON_DEPTH,
+    maxInFlightPerConnection: options.maxInFlightPerConnection ?? 64,
+    maxInFlight: options.maxInFlight ?? 1024,
+    queryTimeoutMs: options.queryTimeoutMs ?? 0,
+    pingIntervalMs: options.pingIntervalMs ?? 30_000,
     conflictRetries: options.conflictRetries ?? 5,
     readOnly: options.readOnly ?? false,
     allowedDirectories: options.allowedDirectories?.map((dir) => resolve(dir)),

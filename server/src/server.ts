@@ -14,6 +14,7 @@ import { type Logger, createLogger } from './logger.js';
 import { type ResolvedOptions, type ServerOptions, resolveOptions } from './options.js';
 import { ChannelRegistry } from './pubsub/channel-registry.js';
 import { Readiness } from './readiness.js';
+import { Admission } from './session/admission.js';
 import { Session, type SessionContext } from './session/session.js';
 import { describeServer } from './version.js';
 
@@ -130,8 +131,13 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
   // `ws` would otherwise select the first subprotocol offered, known or not.
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: resolved.maxMessageBytes,
+    // The WebSocket layer closes (1009) anything over this without a word; the session checks each
+    // kind against its own, smaller-for-text limit and answers message_too_large first.
+    maxPayload: Math.max(resolved.maxMessageBytes, resolved.maxTextMessageBytes),
     handleProtocols: (offered) => selectSubprotocol(offered),
+    // One message per socket per turn of the event loop: a socket that pipelines 10,000 requests
+    // cannot hold the loop while another socket's request waits to be read (fair reading).
+    allowSynchronousEvents: false,
   });
   // Upgrades that arrive while DuckDB is still opening wait for it (bounded) instead of failing.
   const gate: UpgradeGate = {
@@ -182,8 +188,17 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
     logger,
     channels,
     isShuttingDown: () => shuttingDown,
+    admission: new Admission(resolved.maxInFlightPerConnection, resolved.maxInFlight),
   };
   readiness.markReady();
+  // One timer pings every peer; a peer that misses two pings is dropped and its queries interrupted.
+  const heartbeat =
+    resolved.pingIntervalMs > 0
+      ? setInterval(() => {
+          for (const session of sessions) session.heartbeat();
+        }, resolved.pingIntervalMs)
+      : undefined;
+  heartbeat?.unref();
 
   const address = http.address() as AddressInfo;
   const host = resolved.host;
@@ -208,6 +223,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
+      clearInterval(heartbeat);
       logger.info('shutting down');
       const stopped = new Promise((resolve) => http.close(resolve));
       // A query whose client stopped reading may wait on its socket forever: give the

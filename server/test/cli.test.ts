@@ -56,6 +56,12 @@ describe('duckwire-server CLI', () => {
       '--allowed-directories',
       '--no-external-access',
       '--no-sql-extensions',
+      '--max-text-message-bytes',
+      '--max-json-depth',
+      '--max-in-flight-per-connection',
+      '--max-in-flight',
+      '--query-timeout',
+      '--ping-interval',
     ]) {
       expect(proc.stdout).toContain(flag);
     }

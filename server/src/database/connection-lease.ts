@@ -14,6 +14,8 @@ import type { StatementLog } from './statement-runner.js';
 export interface LeaseHolder {
   /** Aborts when the work is cancelled (read only when the pool makes the request wait). */
   readonly signal: AbortSignal;
+  /** Whose work this is (a socket): waiting requests get connections one owner at a time, in turn. */
+  readonly owner?: unknown;
   /** The work now runs on `connection`. */
   attach(connection: DuckDBConnection): void;
   /** The work no longer uses its connection (called before the connection goes back to the pool). */

@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { FairQueue } from './fair-queue.js';
 import { forgetStatements } from './statement-cache.js';
 
 /**
@@ -28,7 +29,9 @@ interface State {
 
 /**
  * DuckDB connections of one instance, lent one per running query. Connections are opened on
- * demand up to `max`; further requests wait in line (first come, first served).
+ * demand up to `max`; further requests wait, served fairly: the lessees with requests waiting take
+ * turns (one request each, round and round), each lessee's own requests first come, first served,
+ * so one socket's backlog delays another socket's query by at most one turn per waiting socket.
  *
  * Session state never crosses lessees: a connection that its lessee left dirty is preferably
  * lent to that lessee again, and before any other lessee gets it, it is closed and replaced by a
@@ -41,7 +44,8 @@ export class ConnectionPool {
   readonly #max: number;
   readonly #idle: DuckDBConnection[] = [];
   readonly #states = new WeakMap<DuckDBConnection, State>();
-  readonly #waiters: Waiter[] = [];
+  /** Requests waiting, served fairly: the lessees with requests waiting take turns. */
+  readonly #waiters = new FairQueue<Waiter>();
   /** How many connections each lessee left session state on. */
   readonly #dirty = new Map<Lessee, number>();
   #open = 0;
@@ -65,7 +69,7 @@ export class ConnectionPool {
 
   /** Requests waiting for a connection. */
   get waiting(): number {
-    return this.#waiters.length;
+    return this.#waiters.size;
   }
 
   /** Connections replaced so far because another lessee's session state was on them. */
@@ -103,12 +107,11 @@ export class ConnectionPool {
         reject,
       };
       const onAbort = () => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index >= 0) this.#waiters.splice(index, 1);
+        this.#waiters.remove(lessee, waiter);
         reject(abortError(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      this.#waiters.push(lessee, waiter);
     });
   }
 
@@ -134,7 +137,7 @@ export class ConnectionPool {
   /** Close idle connections now and the lent ones as they come back; reject every waiter. */
   close(): void {
     this.#closed = true;
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the connection pool is closed'));
+    for (const waiter of this.#waiters.drain()) waiter.reject(new Error('the connection pool is closed'));
     for (const connection of this.#idle.splice(0)) this.#discard(connection);
   }
 

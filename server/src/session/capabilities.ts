@@ -7,13 +7,22 @@ import { Capability, type HelloLimits, type HelloMessage, SUBPROTOCOL_V1, type S
 import type { ResolvedOptions } from '../options.js';
 
 /** The v1 capabilities this server implements. */
-export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([Capability.Ping, Capability.Temporal]);
+export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  Capability.Ping,
+  Capability.Temporal,
+  Capability.Timeout,
+]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
 export function helloLimits(options: ResolvedOptions): HelloLimits {
   return {
-    maxTextMessageBytes: options.maxMessageBytes,
+    maxTextMessageBytes: options.maxTextMessageBytes,
     maxBinaryMessageBytes: options.maxMessageBytes,
+    maxJsonDepth: options.maxJsonDepth,
+    maxInFlightPerConnection: options.maxInFlightPerConnection,
+    maxInFlightPerServer: options.maxInFlight,
+    queryTimeoutMs: options.queryTimeoutMs,
+    pingIntervalMs: options.pingIntervalMs,
     maxRows: options.maxResultRows ?? 0,
     maxBytes: options.maxResultBytes,
   };

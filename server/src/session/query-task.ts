@@ -2,8 +2,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ErrorCode } from '@duckwire/protocol';
 import { WireError } from '../errors.js';
 
-/** Why a query was cancelled. */
+/** Why a query was cancelled: a `cancel`, its connection closing, or shutdown. */
 export type CancelReason = 'client' | 'disconnect' | 'shutdown';
+
+/** Why a query was stopped: cancelled, or its timeout ran out. */
+export type StopReason = CancelReason | 'timeout';
 
 const MESSAGES: Record<CancelReason, string> = {
   client: 'Query cancelled',
@@ -11,10 +14,19 @@ const MESSAGES: Record<CancelReason, string> = {
   shutdown: 'Query cancelled: the server is shutting down',
 };
 
-/** The error a cancelled query ends with; its message contains "cancel". */
+/**
+ * The error a stopped query ends with: code `cancelled` (its message contains "cancel"), or
+ * `timeout` when its time ran out. Either way the statement did not take effect.
+ */
 export class CancelledError extends WireError {
-  constructor(readonly reason: CancelReason) {
-    super(ErrorCode.Cancelled, MESSAGES[reason]);
+  constructor(
+    readonly reason: StopReason,
+    timeoutMs = 0,
+  ) {
+    super(
+      reason === 'timeout' ? ErrorCode.Timeout : ErrorCode.Cancelled,
+      reason === 'timeout' ? `Query timed out after ${timeoutMs} ms and was interrupted` : MESSAGES[reason],
+    );
     this.name = 'CancelledError';
   }
 }
@@ -22,11 +34,23 @@ export class CancelledError extends WireError {
 /** How often a cancelled query's connection is interrupted again until its DuckDB call returns. */
 const REINTERRUPT_MS = 20;
 
+/** Settings of one {@link QueryTask}. */
+export interface QueryTaskOptions {
+  /** Stop the query with code `timeout` after this many ms (0 or absent: never). */
+  readonly timeoutMs?: number;
+  /** Whose query this is (the socket): the connection pool shares its connections fairly among owners. */
+  readonly owner?: object;
+}
+
 /**
  * One in-flight query (or upload) of one socket, and its cancellation. DuckDB can lose an
  * interrupt that arrives before execution starts, and an interrupted stream may end like a normal
  * one; so cancellation is a sticky flag the runner checks, and the interrupt is repeated while the
  * query holds its connection.
+ *
+ * A reply tells the truth: once the runner reports that the statement took effect
+ * ({@link markEffective}, e.g. DuckDB returned success for an INSERT), the query ends in its success
+ * — a cancel that came too late to stop it is forgotten, and later ones are refused.
  */
 export class QueryTask {
   /** Created on first use of {@link signal}: most queries never need one, and it is not free. */
@@ -34,9 +58,23 @@ export class QueryTask {
   #reason: CancelledError | undefined;
   #connection: DuckDBConnection | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
+  #effective = false;
+  /** See {@link QueryTaskOptions.owner}. */
+  readonly owner: object | undefined;
 
-  constructor(readonly queryId: string) {}
+  constructor(
+    readonly queryId: string,
+    options: QueryTaskOptions = {},
+  ) {
+    this.owner = options.owner;
+    const timeoutMs = options.timeoutMs ?? 0;
+    if (timeoutMs > 0) {
+      this.#deadline = setTimeout(() => this.#stop(new CancelledError('timeout', timeoutMs)), timeoutMs);
+      this.#deadline.unref?.();
+    }
+  }
 
   /** Aborts when the query is cancelled; passed to waits such as the connection pool. */
   get signal(): AbortSignal {
@@ -47,7 +85,7 @@ export class QueryTask {
     return this.#controller.signal;
   }
 
-  /** Whether {@link cancel} was called. */
+  /** Whether the query was cancelled (or timed out) and still ends that way. */
   get cancelled(): boolean {
     return this.#reason !== undefined;
   }
@@ -62,15 +100,23 @@ export class QueryTask {
     return this.#reason ?? error;
   }
 
-  /** Cancel the query. Returns false when it had already finished. */
+  /**
+   * Cancel the query. Returns false when it had already finished, or its statement already took
+   * effect (it then ends in its success).
+   */
   cancel(reason: CancelReason): boolean {
-    if (this.#finished) return false;
-    if (!this.#reason) {
-      this.#reason = new CancelledError(reason);
-      this.#controller?.abort(this.#reason);
-      this.#startInterrupting();
-    }
-    return true;
+    return this.#stop(new CancelledError(reason));
+  }
+
+  /**
+   * The statement took effect (DuckDB committed it): from now on the query ends in its success.
+   * A cancel or timeout that came while it ran, too late to stop it, is forgotten; the connection
+   * is no longer interrupted.
+   */
+  markEffective(): void {
+    this.#effective = true;
+    this.#reason = undefined;
+    this.#stopInterrupting();
   }
 
   /** The query now runs on `connection`. */
@@ -81,15 +127,25 @@ export class QueryTask {
 
   /** The query no longer uses its connection (call before the connection goes back to the pool). */
   detach(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopInterrupting();
     this.#connection = undefined;
   }
 
   /** The query has sent its terminal reply. */
   finish(): void {
     this.detach();
+    if (this.#deadline) clearTimeout(this.#deadline);
     this.#finished = true;
+  }
+
+  #stop(reason: CancelledError): boolean {
+    if (this.#finished || this.#effective) return false;
+    if (!this.#reason) {
+      this.#reason = reason;
+      this.#controller?.abort(this.#reason);
+      this.#startInterrupting();
+    }
+    return true;
   }
 
   #startInterrupting(): void {
@@ -98,5 +154,10 @@ export class QueryTask {
     connection.interrupt();
     this.#timer = setInterval(() => connection.interrupt(), REINTERRUPT_MS);
     this.#timer.unref?.();
+  }
+
+  #stopInterrupting(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
-import { ResultReturnType } from '@duckdb/node-api';
+import { ResultReturnType, StatementType } from '@duckdb/node-api';
 import {
   type ArrowQuery,
   type ExecQuery,
@@ -115,7 +115,8 @@ async function execute(
   } finally {
     noteWrites(context, log);
   }
-  task.throwIfCancelled();
+  // DuckDB ran the SQL to completion: that is the truth to tell, whatever cancel came too late.
+  task.markEffective();
   context.writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
 }
 
@@ -132,6 +133,11 @@ async function open(
     result = await start(context, connection, log, query.sql, task);
   } finally {
     noteWrites(context, log);
+  }
+  if (log.changed || result.statementType !== StatementType.SELECT) {
+    // Anything but a lone SELECT has run to completion, and committed, once DuckDB returns its
+    // result: the query is answered with its result now, whatever cancel came too late.
+    task.markEffective();
   }
   task.throwIfCancelled();
   return result.returnType === ResultReturnType.NOTHING ? undefined : result;

@@ -37,6 +37,8 @@ export async function runUpload(
           shouldStop: () => task.cancelled,
         },
       );
+      // Committed: the upload is acknowledged, whatever cancel came too late to stop it.
+      task.markEffective();
     } finally {
       cache?.invalidate();
       invalidatePreparedStatements();

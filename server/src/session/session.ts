@@ -19,6 +19,8 @@ import { tokenMatches } from '../auth/token.js';
 import { Database } from '../database/database.js';
 import { WireError } from '../errors.js';
 import type { ChannelRegistry, Subscriber } from '../pubsub/channel-registry.js';
+import { type Admission, OverloadedError } from './admission.js';
+import { Heartbeat } from './heartbeat.js';
 import { type CancelReason, QueryTask } from './query-task.js';
 import { type QueryContext, runQuery } from './run-query.js';
 import { runUpload } from './run-upload.js';
@@ -31,6 +33,8 @@ export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'le
   readonly channels: ChannelRegistry;
   /** Whether the server is shutting down (new work is refused). */
   readonly isShuttingDown: () => boolean;
+  /** The server-wide bound on queries in flight. */
+  readonly admission: Admission;
 }
 
 /** Server-side state of one WebSocket connection: auth, in-flight queries, subscriptions. */
@@ -45,6 +49,7 @@ export class Session implements Subscriber {
   #closed = false;
   /** Whether this connection negotiated duckwire.v1 (the `duckwire.v1` subprotocol was selected). */
   readonly #v1: boolean;
+  readonly #heartbeat: Heartbeat;
 
   constructor(ws: WebSocket, context: SessionContext) {
     this.#ws = ws;
@@ -53,6 +58,7 @@ export class Session implements Subscriber {
     this.#queryContext = { ...context, writer: this.#writer, v1: ws.protocol === SUBPROTOCOL_V1, lessee: this };
     this.#authenticated = context.options.authToken === undefined;
     this.#v1 = ws.protocol === SUBPROTOCOL_V1;
+    this.#heartbeat = new Heartbeat(ws);
     if (this.#v1) this.#send(buildHello(context.options, describeServer(Database.version)));
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('close', () => this.#onClose());
@@ -81,6 +87,16 @@ export class Session implements Subscriber {
     this.#ws.close(code, reason);
   }
 
+  /**
+   * Called every ping interval: pings the peer, and drops it (interrupting its queries) once it
+   * missed two pings.
+   */
+  heartbeat(): void {
+    if (this.#closed || this.#heartbeat.beat()) return;
+    this.#context.logger.info({ inFlight: this.#tasks.size }, 'peer missed two pings: connection dropped');
+    this.#ws.terminate();
+  }
+
   /** Drop the socket at once, without a closing handshake (a client that does not answer). */
   terminate(): void {
     this.#ws.terminate();
@@ -103,8 +119,10 @@ export class Session implements Subscriber {
     this.#writer.sendText(text);
   }
 
-  #sendError(error: ProtocolError): void {
-    this.#send(errorReply(error));
+  #sendError(error: ProtocolError & { readonly retryAfterMs?: number }): void {
+    const reply = errorReply(error);
+    // retryAfterMs is v1-only: baseline connections see exactly the baseline reply.
+    this.#send(this.#v1 && error.retryAfterMs !== undefined ? { ...reply, retryAfterMs: error.retryAfterMs } : reply);
   }
 
   #refuseUnauthorized(message: string): void {
@@ -117,8 +135,10 @@ export class Session implements Subscriber {
   #onMessage(data: RawData, isBinary: boolean): void {
     if (this.#closed) return;
     try {
-      if (isBinary) this.#onBinary(toBytes(data));
-      else this.#onText(toBytes(data).toString('utf8'));
+      const bytes = toBytes(data);
+      if (this.#refuseTooLarge(bytes.byteLength, isBinary)) return;
+      if (isBinary) this.#onBinary(bytes);
+      else this.#onText(bytes.toString('utf8'));
     } catch (error) {
       // A fault of ours must not take the process (or the other connections) down.
       this.#context.logger.error({ reason: (error as Error).stack }, 'message handler failed');
@@ -126,8 +146,29 @@ export class Session implements Subscriber {
     }
   }
 
+  /**
+   * A message over its kind's limit is answered with `message_too_large` naming the limit, and the
+   * connection is closed (1009). Checked before a text message is decoded or parsed: what it costs
+   * is the bytes the WebSocket layer already holds, given back at once.
+   */
+  #refuseTooLarge(size: number, isBinary: boolean): boolean {
+    const { maxTextMessageBytes, maxMessageBytes } = this.#context.options;
+    const limit = isBinary ? maxMessageBytes : maxTextMessageBytes;
+    if (size <= limit) return false;
+    const kind = isBinary ? 'binary' : 'text';
+    const name = isBinary ? 'maxBinaryMessageBytes' : 'maxTextMessageBytes';
+    this.#context.logger.info({ bytes: size, limit, kind }, 'message too large: connection closed');
+    this.#sendError({
+      code: ErrorCode.MessageTooLarge,
+      message: `message too large: a ${kind} message of ${size} bytes exceeds the limit of ${limit} bytes (${name})`,
+    });
+    this.#closed = true;
+    this.#ws.close(CloseCode.MessageTooBig, 'Message Too Big');
+    return true;
+  }
+
   #onText(text: string): void {
-    const parsed = parseClientMessage(text);
+    const parsed = parseClientMessage(text, { maxJsonDepth: this.#context.options.maxJsonDepth });
     if (!this.#authenticated) {
       if (!parsed.ok || parsed.value.type !== 'auth') {
         this.#refuseUnauthorized('authenticate with {"type":"auth","token":…} first');
@@ -180,7 +221,7 @@ export class Session implements Subscriber {
       case 'arrow':
       case 'json':
       case 'exec':
-        this.#start(message.queryId, (task) => runQuery(this.#queryContext, message, task));
+        this.#start(message.queryId, (task) => runQuery(this.#queryContext, message, task), message.timeoutMs);
         return;
       case 'cancel': {
         const entry = this.#tasks.get(message.queryId);
@@ -238,8 +279,11 @@ export class Session implements Subscriber {
     this.#start(header.queryId, (task) => runUpload(this.#queryContext, header, payload, task));
   }
 
-  /** Register a task under its queryId, run it, and send exactly one terminal reply. */
-  #start(requestedId: string | undefined, run: (task: QueryTask) => Promise<void>): void {
+  /**
+   * Admit a query or upload, register its task under its queryId, run it, and send exactly one
+   * terminal reply. Its timeout is the smaller of `timeoutMs` (v1) and the server's query timeout.
+   */
+  #start(requestedId: string | undefined, run: (task: QueryTask) => Promise<void>, timeoutMs?: number): void {
     const queryId = requestedId ?? randomUUID();
     if (this.#context.isShuttingDown()) {
       this.#sendError({ code: ErrorCode.ShuttingDown, message: 'the server is shutting down', queryId });
@@ -253,12 +297,25 @@ export class Session implements Subscriber {
       });
       return;
     }
-    const task = new QueryTask(queryId);
+    const { admission, options } = this.#context;
+    try {
+      admission.enter(this.#tasks.size);
+    } catch (error) {
+      if (!(error instanceof OverloadedError)) throw error;
+      this.#sendError({ code: error.code, message: error.message, queryId, retryAfterMs: error.retryAfterMs });
+      return;
+    }
+    const serverTimeout = options.queryTimeoutMs;
+    const task = new QueryTask(queryId, {
+      owner: this,
+      timeoutMs: timeoutMs !== undefined && serverTimeout > 0 ? Math.min(timeoutMs, serverTimeout) : (timeoutMs ?? serverTimeout),
+    });
     const done = run(task)
       .catch((error: unknown) => this.#reportFailure(task, error))
       .finally(() => {
         task.finish();
         this.#tasks.delete(queryId);
+        admission.leave();
       });
     this.#tasks.set(queryId, { task, done });
   }

@@ -56,6 +56,7 @@ const program = new Command('duckwire-server')
   .option('--max-result-rows <n>', 'row limit of one result', positiveInt('--max-result-rows'))
   .option('--max-result-bytes <n>', 'byte limit of one result', positiveInt('--max-result-bytes'))
   .option('--max-message-bytes <n>', 'largest incoming message (and upload)', positiveInt('--max-message-bytes'))
+  .option('--progress-interval <ms>', 'duckwire.v1: least time between two progress messages of a query', positiveInt('--progress-interval'))
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -79,6 +80,7 @@ const flags = program.opts<{
   maxResultRows?: number;
   maxResultBytes?: number;
   maxMessageBytes?: number;
+  progressInterval?: number;
   logLevel: LogLevel;
 }>();
 
@@ -101,6 +103,7 @@ try {
     maxResultRows: flags.maxResultRows,
     maxResultBytes: flags.maxResultBytes,
     maxMessageBytes: flags.maxMessageBytes,
+    progressIntervalMs: flags.progressInterval,
     logger,
   });
   let stopping = false;

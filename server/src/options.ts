@@ -47,6 +47,8 @@ export interface ServerOptions {
   readonly maxMessageBytes?: number;
   /** How many times a statement that failed on a transaction conflict is re-run. Default 5. */
   readonly conflictRetries?: number;
+  /** duckwire.v1: shortest time between two `progress` messages of one query, in ms. Default 100. */
+  readonly progressIntervalMs?: number;
   /** Logger; by default JSON lines on stderr at level `info`. */
   readonly logger?: Logger;
 }
@@ -87,5 +89,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxResultBytes: options.maxResultBytes ?? 2 * 1024 * 1024 * 1024,
     maxMessageBytes: options.maxMessageBytes ?? 256 * 1024 * 1024,
     conflictRetries: options.conflictRetries ?? 5,
+    progressIntervalMs: options.progressIntervalMs ?? 100,
   };
 }

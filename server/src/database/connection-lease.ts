@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mayHoldSeveralStatements, mayOpenTransaction } from '../sql/statement-text.js';
-import type { ConnectionPool } from './connection-pool.js';
+import type { ConnectionSource } from './connection-source.js';
 
 /** Who holds a lease: a query task, whose signal ends a wait for a connection and which interrupts the connection it runs on when cancelled. */
 export interface LeaseHolder {
@@ -28,16 +28,16 @@ export interface LeaseOptions {
 }
 
 /**
- * Borrow a connection of `pool` for `use`, and give it back outside any transaction the SQL left
- * open, whatever `use` ends with.
+ * Borrow a connection of `source` (the pool, or a v1 session's pinned connection) for `use`, and
+ * give it back — a pooled one outside any transaction the SQL left open — whatever `use` ends with.
  */
 export async function withConnection<T>(
-  pool: ConnectionPool,
+  source: ConnectionSource,
   holder: LeaseHolder,
   use: (connection: DuckDBConnection) => Promise<T>,
   options: LeaseOptions = {},
 ): Promise<T> {
-  const connection = await pool.acquire(holder);
+  const connection = await source.acquire(holder);
   holder.attach(connection);
   let failed = true;
   try {
@@ -47,10 +47,11 @@ export async function withConnection<T>(
   } finally {
     holder.detach();
     const { sql } = options;
-    if (sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql)))) {
+    // A session's pinned connection keeps its transaction for the client's next message.
+    if (!source.pinned && sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql)))) {
       // A query must not leave its pooled connection inside a transaction.
       await connection.run('ROLLBACK').catch(() => undefined);
     }
-    pool.release(connection);
+    source.release(connection);
   }
 }

@@ -10,13 +10,30 @@ const CAPACITY = 64;
 
 const caches = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 
-function cacheOf(connection: DuckDBConnection): Map<string, DuckDBPreparedStatement> {
+/** The statement prepared for `sql` on this connection before, if kept. */
+export function cachedStatement(connection: DuckDBConnection, sql: string): DuckDBPreparedStatement | undefined {
+  const cache = caches.get(connection);
+  const cached = cache?.get(sql);
+  if (!cache || !cached) return undefined;
+  // Most recently used last.
+  cache.delete(sql);
+  cache.set(sql, cached);
+  return cached;
+}
+
+/** Keep a prepared SELECT for `sql` on this connection (the least recently used one goes when full). */
+export function keepStatement(connection: DuckDBConnection, sql: string, prepared: DuckDBPreparedStatement): void {
   let cache = caches.get(connection);
   if (!cache) {
     cache = new Map();
     caches.set(connection, cache);
   }
-  return cache;
+  cache.set(sql, prepared);
+  if (cache.size > CAPACITY) {
+    const [oldestSql, oldest] = cache.entries().next().value as [string, DuckDBPreparedStatement];
+    cache.delete(oldestSql);
+    oldest.destroySync();
+  }
 }
 
 /**
@@ -28,14 +45,8 @@ function cacheOf(connection: DuckDBConnection): Map<string, DuckDBPreparedStatem
  * reports DuckDB's error for SQL that is wrong.
  */
 export async function streamStatement(connection: DuckDBConnection, sql: string): Promise<DuckDBResult> {
-  const cache = cacheOf(connection);
-  const cached = cache.get(sql);
-  if (cached) {
-    // Most recently used last.
-    cache.delete(sql);
-    cache.set(sql, cached);
-    return cached.stream();
-  }
+  const cached = cachedStatement(connection, sql);
+  if (cached) return cached.stream();
   let prepared: DuckDBPreparedStatement;
   try {
     prepared = await connection.prepare(sql);
@@ -49,11 +60,6 @@ export async function streamStatement(connection: DuckDBConnection, sql: string)
       prepared.destroySync();
     }
   }
-  cache.set(sql, prepared);
-  if (cache.size > CAPACITY) {
-    const [oldestSql, oldest] = cache.entries().next().value as [string, DuckDBPreparedStatement];
-    cache.delete(oldestSql);
-    oldest.destroySync();
-  }
+  keepStatement(connection, sql, prepared);
   return prepared.stream();
 }

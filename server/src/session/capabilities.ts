@@ -7,7 +7,12 @@ import { Capability, type HelloLimits, type HelloMessage, SUBPROTOCOL_V1, type S
 import type { ResolvedOptions } from '../options.js';
 
 /** The v1 capabilities this server implements. */
-export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([Capability.Ping]);
+export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  Capability.Ping,
+  Capability.Params,
+  Capability.Progress,
+  Capability.Session,
+]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
 export function helloLimits(options: ResolvedOptions): HelloLimits {
@@ -16,6 +21,7 @@ export function helloLimits(options: ResolvedOptions): HelloLimits {
     maxBinaryMessageBytes: options.maxMessageBytes,
     maxRows: options.maxResultRows ?? 0,
     maxBytes: options.maxResultBytes,
+    progressIntervalMs: options.progressIntervalMs,
   };
 }
 

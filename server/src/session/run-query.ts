@@ -15,12 +15,15 @@ import { encodeArrowStream } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
 import { isRetrySafe, withConflictRetry } from '../database/conflict-retry.js';
 import { withConnection } from '../database/connection-lease.js';
+import type { ConnectionSource } from '../database/connection-source.js';
 import type { Database } from '../database/database.js';
+import { runWithParams } from '../database/parameterized-statement.js';
 import { streamStatement } from '../database/statement-cache.js';
 import { encodeJsonRows } from '../json/encode-rows.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { mayHoldSeveralStatements } from '../sql/statement-text.js';
+import { type ProgressReporter, reportProgress } from './progress-reporter.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -31,6 +34,8 @@ export interface QueryContext {
   readonly cache: ResultCache | undefined;
   readonly logger: Logger;
   readonly writer: SocketWriter;
+  /** Where the query's connection comes from: the pool, or the v1 session's pinned connection. */
+  readonly connections: ConnectionSource;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;
@@ -52,9 +57,11 @@ const smaller = (a: number | undefined, b: number | undefined) =>
  */
 export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
   context.logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
-  if (query.type === 'exec') await withConnection(context.database.pool, task, (c) => execute(context, c, query, task), { sql: query.sql });
-  else if (query.persist && context.cache) await answerFromCache(context, query, task, context.cache);
-  else await withConnection(context.database.pool, task, (c) => answer(context, c, query, task), { sql: query.sql });
+  const { connections } = context;
+  if (query.type === 'exec') await withConnection(connections, task, (c) => execute(context, c, query, task), { sql: query.sql });
+  // A session's results depend on its own state (SET, USE, temporary tables): never shared through the cache.
+  else if (query.persist && context.cache && !connections.pinned) await answerFromCache(context, query, task, context.cache);
+  else await withConnection(connections, task, (c) => answer(context, c, query, task), { sql: query.sql });
 }
 
 /**
@@ -64,12 +71,18 @@ export async function runQuery(context: QueryContext, query: Query, task: QueryT
 function start(
   context: QueryContext,
   connection: DuckDBConnection,
-  sql: string,
+  query: Query,
   task: QueryTask,
   mode: 'stream' | 'complete' = 'stream',
 ): Promise<DuckDBResult> {
+  const { sql, params } = query;
   // `exec` runs to completion: a stream that is never read would leave the statement unfinished.
-  const run = () => (mode === 'stream' ? streamStatement(connection, sql) : connection.run(sql));
+  const run = () =>
+    params !== undefined
+      ? runWithParams(connection, sql, params, mode)
+      : mode === 'stream'
+        ? streamStatement(connection, sql)
+        : connection.run(sql);
   if (!isRetrySafe(sql)) return run();
   return withConflictRetry(run, {
     retries: context.options.conflictRetries,
@@ -85,9 +98,34 @@ function noteWrites(context: QueryContext, sql: string, statementType: Statement
   context.cache?.invalidate();
 }
 
+/**
+ * Report the query's progress while `run` runs, when it asked for it; stopped before anything of
+ * the result or the terminal reply is written.
+ */
+async function withProgress<T>(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  query: Query,
+  task: QueryTask,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!query.progress) return run();
+  const { writer, options } = context;
+  const reporter: ProgressReporter = await reportProgress(connection, task.queryId, options.progressIntervalMs, (message) =>
+    writer.sendText(stringifyServerMessage(message)),
+  );
+  try {
+    return await run();
+  } finally {
+    reporter.stop();
+  }
+}
+
 async function execute(context: QueryContext, connection: DuckDBConnection, query: ExecQuery, task: QueryTask) {
   try {
-    const result = await start(context, connection, query.sql, task, 'complete');
+    const result = await withProgress(context, connection, query, task, () =>
+      start(context, connection, query, task, 'complete'),
+    );
     noteWrites(context, query.sql, result.statementType);
   } catch (error) {
     noteWrites(context, query.sql, undefined);
@@ -101,7 +139,7 @@ async function execute(context: QueryContext, connection: DuckDBConnection, quer
 async function open(context: QueryContext, connection: DuckDBConnection, query: Query, task: QueryTask) {
   let result: DuckDBResult;
   try {
-    result = await start(context, connection, query.sql, task);
+    result = await withProgress(context, connection, query, task, () => start(context, connection, query, task));
   } catch (error) {
     noteWrites(context, query.sql, undefined);
     throw error;
@@ -157,7 +195,7 @@ async function answerFromCache(context: QueryContext, query: ArrowQuery | JsonQu
   const key = limits.maxRows === undefined && limits.maxBytes === undefined ? query.sql : `${query.sql}\u0000${limits.maxRows}\u0000${limits.maxBytes}`;
   const compute = () =>
     withConnection(
-      context.database.pool,
+      context.connections,
       task,
       async (connection) => {
         const result = await open(context, connection, query, task);

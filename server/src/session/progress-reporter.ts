@@ -37,7 +37,8 @@ export async function reportProgress(
   let last = '';
   const timer = setInterval(() => {
     const progress = connection.progress;
-    if (!(progress.percentage >= 0)) return; // -1: unknown (nothing running, or not measurable)
+    // -1: unknown (nothing running, or not measurable); nothing to process yet: not started.
+    if (!(progress.percentage >= 0) || progress.total_rows_to_process === 0n) return;
     const percent = Math.min(100, Math.round(progress.percentage * 10) / 10);
     const message: ProgressMessage = {
       type: 'progress',

@@ -39,7 +39,9 @@ describe('v1 params', () => {
       '[{"a":1,"b":"duck","c":true,"d":null}]',
     );
     expect(await data('select $2 as a, $1 as b', ['one', 2.5])).toBe('[{"a":2.5,"b":"one"}]');
-    expect(await data('select ? as quote', ["it's'; drop table x; --"])).toBe('[{"quote":"it\'s\'; drop table x; --"}]');
+    expect(await data('select ? as quote', ["it's'; drop table x; --"])).toBe(
+      '[{"quote":"it\'s\'; drop table x; --"}]',
+    );
   });
 
   it('binds named $name placeholders from an object, lists from arrays', async () => {
@@ -89,7 +91,13 @@ describe('v1 params', () => {
         { $type: 'interval', value: { months: 1, days: 2, micros: 3000000 } },
         { $type: 'blob', value: 'AAEC/w==' },
         { $type: 'double', value: 'NaN' },
-        { $type: 'list', value: [{ $type: 'date', value: '2024-01-01' }, { $type: 'date', value: '2024-12-31' }] },
+        {
+          $type: 'list',
+          value: [
+            { $type: 'date', value: '2024-01-01' },
+            { $type: 'date', value: '2024-12-31' },
+          ],
+        },
       ],
     );
     expect(JSON.parse(check)).toEqual([{ tz: true, i: true, b: true, nan: true, l: true }]);
@@ -109,7 +117,9 @@ describe('v1 params', () => {
   });
 
   it('binds params on arrow and exec queries too', async () => {
-    expect(await client.query('exec', 'create or replace table p_items(id bigint, day date, note varchar)')).toMatchObject({ type: 'ok' });
+    expect(
+      await client.query('exec', 'create or replace table p_items(id bigint, day date, note varchar)'),
+    ).toMatchObject({ type: 'ok' });
     const insert = await client.query('exec', 'insert into p_items values ($1, $2, $3)', {
       params: [{ $type: 'bigint', value: '9007199254740993' }, { $type: 'date', value: '2024-01-31' }, 'first'],
     });
@@ -150,19 +160,57 @@ describe('v1 params', () => {
     ['params for SQL without placeholders', 'select 1 as a', [1], 'expected 0 parameters, got 1'],
     ['a missing name', 'select $a as a, $b as b', { a: 1 }, 'missing named parameter $b'],
     ['an unknown name', 'select $a as a', { a: 1, c: 2 }, 'unknown parameter $c'],
-    ['an array for named placeholders', 'select $a as a', [1], 'the statement has named parameter $a: send params as an object'],
-    ['an object for positional placeholders', 'select ? as a', { a: 1 }, 'the statement has positional parameter $1: send params as an array'],
-    ['an impossible date', 'select ? as a, ? as b', [1, { $type: 'date', value: '2024-02-30' }], 'parameter 2 ($2): invalid date "2024-02-30"'],
-    ['a named impossible time', 'select $t as t', { t: { $type: 'time', value: '25:00:00' } }, 'parameter $t: invalid time "25:00:00"'],
-    ['a BIGINT out of range', 'select ? as a', [{ $type: 'bigint', value: '9223372036854775808' }], 'parameter 1 ($1): 9223372036854775808 is out of range for BIGINT'],
-    ['a decimal wider than its scale', 'select ? as a', [{ $type: 'decimal', value: '1.234', scale: 2 }], 'parameter 1 ($1): decimal "1.234" has more than 2 digits after the point (scale 2)'],
-    ['a list of mixed types', 'select ? as a', [[1, 'x']], "parameter 1 ($1): a list's items must have one type, got BIGINT, VARCHAR"],
+    [
+      'an array for named placeholders',
+      'select $a as a',
+      [1],
+      'the statement has named parameter $a: send params as an object',
+    ],
+    [
+      'an object for positional placeholders',
+      'select ? as a',
+      { a: 1 },
+      'the statement has positional parameter $1: send params as an array',
+    ],
+    [
+      'an impossible date',
+      'select ? as a, ? as b',
+      [1, { $type: 'date', value: '2024-02-30' }],
+      'parameter 2 ($2): invalid date "2024-02-30"',
+    ],
+    [
+      'a named impossible time',
+      'select $t as t',
+      { t: { $type: 'time', value: '25:00:00' } },
+      'parameter $t: invalid time "25:00:00"',
+    ],
+    [
+      'a BIGINT out of range',
+      'select ? as a',
+      [{ $type: 'bigint', value: '9223372036854775808' }],
+      'parameter 1 ($1): 9223372036854775808 is out of range for BIGINT',
+    ],
+    [
+      'a decimal wider than its scale',
+      'select ? as a',
+      [{ $type: 'decimal', value: '1.234', scale: 2 }],
+      'parameter 1 ($1): decimal "1.234" has more than 2 digits after the point (scale 2)',
+    ],
+    [
+      'a list of mixed types',
+      'select ? as a',
+      [[1, 'x']],
+      "parameter 1 ($1): a list's items must have one type, got BIGINT, VARCHAR",
+    ],
   ])('refuses %s with invalid_params naming the parameter', async (_name, sql, params, message) => {
     expect(await refusal(sql, params)).toMatchObject({ type: 'error', code: 'invalid_params', error: message });
   });
 
   it('refuses a typed value that breaks the schema with invalid_message', async () => {
-    for (const value of [{ $type: 'date', value: 'yesterday' }, { $type: 'timestamp', value: '2024-01-01T00:00:00Z' }]) {
+    for (const value of [
+      { $type: 'date', value: 'yesterday' },
+      { $type: 'timestamp', value: '2024-01-01T00:00:00Z' },
+    ]) {
       expect(await refusal('select ? as a', [value])).toMatchObject({ type: 'error', code: 'invalid_message' });
     }
   });
@@ -170,5 +218,15 @@ describe('v1 params', () => {
   it('answers a DuckDB error of a parameterized query with query_failed and its errorType', async () => {
     const reply = await refusal('select ?::integer as a', ['abc']);
     expect(reply).toMatchObject({ type: 'error', code: 'query_failed', errorType: 'Conversion' });
+  });
+
+  it('gives errorType to v1 connections only', async () => {
+    const v1 = await client.query('json', 'select * from nope');
+    expect(v1).toMatchObject({ type: 'error', code: 'query_failed', errorType: 'Catalog' });
+    const baseline = await TestClient.connect(server.url);
+    const reply = await baseline.query('json', 'select * from nope');
+    expect(reply.type).toBe('error');
+    expect(Object.keys(reply).sort()).toEqual(['code', 'error', 'kind', 'queryId', 'type']);
+    await baseline.close();
   });
 });

@@ -51,7 +51,7 @@ export function bindParams(prepared: DuckDBPreparedStatement, params: Params): v
     if (params.length !== names.length) {
       throw new InvalidParamsError(`expected ${names.length} parameter${names.length === 1 ? '' : 's'}, got ${params.length}`);
     }
-    params.forEach((param, i) => bindOne(prepared, i + 1, param, `parameter ${i + 1} ($${i + 1})`));
+    for (const [i, param] of params.entries()) bindOne(prepared, i + 1, param, `parameter ${i + 1} ($${i + 1})`);
     return;
   }
   const positional = names.find((name) => POSITIONAL.test(name));

@@ -4,11 +4,12 @@
  * `{"$type": …, "value": …}` carries what it does not (64/128-bit integers, decimals, temporal
  * types, UUIDs, blobs). Lists nest one level: a list's items are scalars or typed scalars.
  */
-import { type Static, type TLiteral, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TProperties, type TSchema, Type } from '@sinclair/typebox';
 
 const integerText = Type.String({ pattern: '^-?[0-9]+$', description: 'A decimal integer, as text.' });
 
-function typed<T extends string, V extends TSchema>(type: T, value: V, extra = {}) {
+// biome-ignore lint/complexity/noBannedTypes: no extra properties by default
+function typed<T extends string, V extends TSchema, E extends TProperties = {}>(type: T, value: V, extra: E = {} as E) {
   return Type.Object(
     { $type: Type.Literal(type) as TLiteral<T>, value, ...extra },
     { description: `A ${type.toUpperCase()} parameter value.` },

@@ -102,8 +102,8 @@ async function ensureServer() {
   target.describe = `duckwire child process: node dist/cli.cjs --port 0 --no-cache (pid ${target.pid})`;
 }
 
-async function connect() {
-  return BenchClient.connect(target.url, { token: args.token });
+async function connect({ protocols } = {}) {
+  return BenchClient.connect(target.url, { token: args.token, protocols });
 }
 
 // --- run --------------------------------------------------------------------------------------

@@ -92,6 +92,7 @@ const program = new Command('duckwire-server')
     'WebSocket ping interval; a peer that misses two is dropped; default 30000 (0 = off)',
     nonNegativeInt('--ping-interval'),
   )
+  .option('--progress-interval <ms>', 'duckwire.v1: least time between two progress messages of a query', positiveInt('--progress-interval'))
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -125,6 +126,7 @@ const flags = program.opts<{
   maxInFlight?: number;
   queryTimeout?: number;
   pingInterval?: number;
+  progressInterval?: number;
   logLevel: LogLevel;
 }>();
 
@@ -158,6 +160,7 @@ try {
     maxInFlight: flags.maxInFlight,
     queryTimeoutMs: flags.queryTimeout,
     pingIntervalMs: flags.pingInterval,
+    progressIntervalMs: flags.progressInterval,
     logger,
   });
   let stopping = false;

@@ -79,6 +79,8 @@ export interface ServerOptions {
    * first use. Default `true`. `extensions` preload at start either way.
    */
   readonly sqlExtensions?: boolean;
+  /** duckwire.v1: shortest time between two `progress` messages of one query, in ms. Default 100. */
+  readonly progressIntervalMs?: number;
   /** Logger; by default JSON lines on stderr at level `info`. */
   readonly logger?: Logger;
 }
@@ -131,5 +133,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     readOnly: options.readOnly ?? false,
     allowedDirectories: options.allowedDirectories?.map((dir) => resolve(dir)),
     sqlExtensions: options.sqlExtensions ?? true,
+    progressIntervalMs: options.progressIntervalMs ?? 100,
   };
 }

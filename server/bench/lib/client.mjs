@@ -53,9 +53,10 @@ export class BenchClient {
     ws.on('error', () => {});
   }
 
-  static async connect(url, { token } = {}) {
+  /** `protocols`: WebSocket subprotocols to offer, e.g. `['duckwire.v1']` (its `hello` is ignored). */
+  static async connect(url, { token, protocols = [] } = {}) {
     // Large results arrive as one message; compression off to measure the server, not zlib.
-    const ws = new WebSocket(url, { maxPayload: 2 ** 32, perMessageDeflate: false });
+    const ws = new WebSocket(url, protocols, { maxPayload: 2 ** 32, perMessageDeflate: false });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);

@@ -183,7 +183,65 @@ function largeResult({ name, title, sql, type, rows, firstColumn, goalLimit, mem
   };
 }
 
+/** Point lookups, one sequential round trip each: `?` bound by a v1 client, or the value written into the SQL. */
+async function pointLookups(client, plan, makeRequest) {
+  const times = [];
+  for (let i = 0; i < plan.warmup + plan.reps; i++) {
+    const reply = await makeRequest(i % 100_000);
+    if (reply.type !== 'json') return { error: reply.error ?? reply.type };
+    if (i >= plan.warmup) times.push(reply.ms);
+  }
+  return { times };
+}
+
 export const WORKLOADS = [
+  {
+    name: 'params-small',
+    title: 'point lookups: v1 params (? bound, prepared once) vs the value in the SQL text',
+    async run(ctx) {
+      const table = 'bench_params';
+      const paramSql = `select id, v from ${table} where id = ?`;
+      const plan = reps(ctx, 'select1');
+      const client = await ctx.connect({ protocols: ['duckwire.v1'] });
+      try {
+        const setup = await client.query(
+          'exec',
+          `create or replace table ${table} as select range as id, md5(range::varchar) as v from range(100000)`,
+        );
+        if (setup.type !== 'ok') return { sql: paramSql, error: setup.error };
+        ctx.startRss();
+        // Alternate the two kinds in blocks so that both see the same machine load.
+        const literal = [];
+        const bound = [];
+        for (let block = 0; block < 4; block++) {
+          const part = { reps: Math.ceil(plan.reps / 4), warmup: block === 0 ? plan.warmup : 0 };
+          const l = await pointLookups(client, part, (id) => client.query('json', `select id, v from ${table} where id = ${id}`));
+          const p = await pointLookups(client, part, (id) => client.query('json', paramSql, { params: [id] }));
+          if (l.error || p.error) return { sql: paramSql, error: l.error ?? p.error };
+          literal.push(...l.times);
+          bound.push(...p.times);
+        }
+        const server = serverNumbers({ times: bound, bytes: 0 }, 1);
+        const literalLatency = summarize(literal);
+        const ratio = server.latency.median / literalLatency.median;
+        return {
+          sql: paramSql,
+          reps: plan.reps,
+          warmup: plan.warmup,
+          server,
+          floor: { latency: literalLatency, value: literalLatency.median, display: fmtMs(literalLatency.median), describe: 'literal SQL p50' },
+          ratio,
+          details: [
+            `params p50 ${fmtMs(server.latency.median)}, p99 ${fmtMs(server.latency.p99)}; ` +
+              `literal p50 ${fmtMs(literalLatency.median)}, p99 ${fmtMs(literalLatency.p99)}; ` +
+              `params save ${fmtMs(literalLatency.median - server.latency.median)} per query (${((1 - ratio) * 100).toFixed(0)}%)`,
+          ],
+        };
+      } finally {
+        await client.close();
+      }
+    },
+  },
   {
     name: 'select1',
     title: "'select 1' as Arrow, sequential round trips",

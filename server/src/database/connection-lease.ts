@@ -7,7 +7,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mayHoldSeveralStatements, mayOpenTransaction } from '../sql/statement-text.js';
-import type { ConnectionPool, Lessee } from './connection-pool.js';
+import type { Lessee } from './connection-pool.js';
+import type { ConnectionSource } from './connection-source.js';
 import type { StatementLog } from './statement-runner.js';
 
 /** Who holds a lease: a query task, whose signal ends a wait for a connection and which interrupts the connection it runs on when cancelled. */
@@ -38,17 +39,18 @@ export interface LeaseOptions {
 }
 
 /**
- * Borrow a connection of `pool` for `lessee`'s `use`, and give it back outside any transaction the
- * SQL left open, whatever `use` ends with.
+ * Borrow a connection of `source` (the pool, or a v1 session's pinned connection) for `lessee`'s
+ * `use`, and give it back — a pooled one outside any transaction the SQL left open — whatever
+ * `use` ends with.
  */
 export async function withConnection<T>(
-  pool: ConnectionPool,
+  source: ConnectionSource,
   lessee: Lessee,
   holder: LeaseHolder,
   use: (connection: DuckDBConnection) => Promise<T>,
   options: LeaseOptions = {},
 ): Promise<T> {
-  const connection = await pool.acquire(lessee, holder);
+  const connection = await source.acquire(lessee, holder);
   holder.attach(connection);
   let failed = true;
   try {
@@ -60,10 +62,11 @@ export async function withConnection<T>(
     const { sql, log } = options;
     const mayBeInTransaction =
       log?.transaction || (sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql))));
-    if (mayBeInTransaction) {
+    // A session's pinned connection keeps its transaction for the client's next message.
+    if (!source.pinned && mayBeInTransaction) {
       // A query must not leave its pooled connection inside a transaction.
       await connection.run('ROLLBACK').catch(() => undefined);
     }
-    pool.release(connection, { dirty: log?.sessionState ?? false });
+    source.release(connection, { dirty: log?.sessionState ?? false });
   }
 }

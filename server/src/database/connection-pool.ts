@@ -134,6 +134,22 @@ export class ConnectionPool {
     this.#lend(connection, waiter.lessee).then(waiter.resolve, waiter.reject);
   }
 
+  /**
+   * Close a borrowed connection instead of giving it back, so that the state left on it (a v1
+   * session's settings, temporary tables) reaches no one; a waiting request gets a fresh one.
+   */
+  discard(connection: DuckDBConnection): void {
+    this.#open--;
+    connection.closeSync();
+    const waiter = this.#closed ? undefined : this.#waiters.shift();
+    if (!waiter) return;
+    this.#open++;
+    this.#instance.connect().then(waiter.resolve, (error: Error) => {
+      this.#open--;
+      waiter.reject(error);
+    });
+  }
+
   /** Close idle connections now and the lent ones as they come back; reject every waiter. */
   close(): void {
     this.#closed = true;

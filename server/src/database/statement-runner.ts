@@ -4,9 +4,12 @@
  * with each statement's type in hand before it runs: the operator's {@link SqlPolicy} is checked
  * on it, and the {@link StatementLog} learns whether anything but a query ran (which stales the
  * caches and leaves session state on the connection). A single SELECT seen before on this
- * connection reuses its prepared statement (`statement-cache.ts`).
+ * connection reuses its prepared statement (`statement-cache.ts`). A v1 query's `params` are bound
+ * to its last statement.
  */
 import { type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult, StatementType } from '@duckdb/node-api';
+import type { Params } from '@duckwire/protocol';
+import { bindParams, refuseEarlierPlaceholders } from '../params/bind-params.js';
 import { type SqlPolicy, checkStatement, checkText } from './sql-policy.js';
 import {
   cachedStatement,
@@ -58,10 +61,11 @@ export async function runStatements(
   mode: RunMode,
   policy: SqlPolicy,
   log: StatementLog,
+  params?: Params,
 ): Promise<DuckDBResult> {
   if (SESSION_FUNCTIONS.test(sql)) log.sessionState = true;
   const cached = cachedStatement(connection, sql);
-  if (cached) return execute(cached, mode);
+  if (cached) return execute(cached, mode, params);
   checkText(policy, sql);
   const generation = statementGeneration();
   let prepared: DuckDBPreparedStatement;
@@ -69,43 +73,55 @@ export async function runStatements(
     prepared = await connection.prepare(sql);
   } catch {
     // Several statements (or SQL that is wrong: the general path reports DuckDB's error).
-    return runEach(connection, { sql, policy, log }, mode);
+    return runEach(connection, { sql, policy, log, params }, mode);
   }
   if (prepared.statementType === StatementType.SELECT) {
     keepStatement(connection, sql, prepared, generation);
-    return execute(prepared, mode);
+    return execute(prepared, mode, params);
   }
   try {
-    return await runOne(prepared, { sql, policy, log }, mode);
+    return await runOne(prepared, { sql, policy, log, params }, mode);
   } finally {
     prepared.destroySync();
   }
 }
 
-/** The query a statement belongs to: its whole text, the policy to check, the log to fill. */
+/** The query a statement belongs to: its whole text, the policy to check, the log to fill, the (v1) parameters of its last statement. */
 interface Query {
   readonly sql: string;
   readonly policy: SqlPolicy;
   readonly log: StatementLog;
+  readonly params?: Params;
 }
 
-function execute(prepared: DuckDBPreparedStatement, mode: RunMode): Promise<DuckDBResult> {
-  return mode === 'stream' ? prepared.stream() : prepared.run();
+/**
+ * Run a prepared statement, with `params` bound to its placeholders when given (values never enter
+ * the SQL text). A kept statement must not carry one query's values to the next: the bindings are
+ * cleared once execution has its own copy.
+ */
+async function execute(prepared: DuckDBPreparedStatement, mode: RunMode, params?: Params): Promise<DuckDBResult> {
+  if (params === undefined) return mode === 'stream' ? prepared.stream() : prepared.run();
+  bindParams(prepared, params);
+  try {
+    return mode === 'stream' ? await prepared.stream() : await prepared.run();
+  } finally {
+    prepared.clearBindings();
+  }
 }
 
 /** Check and run one statement that is not a cached SELECT. */
 async function runOne(prepared: DuckDBPreparedStatement, query: Query, mode: RunMode): Promise<DuckDBResult> {
-  const { sql, policy, log } = query;
+  const { sql, policy, log, params } = query;
   const type = prepared.statementType;
   checkStatement(policy, type, sql);
-  if (type === StatementType.SELECT) return execute(prepared, mode);
+  if (type === StatementType.SELECT) return execute(prepared, mode, params);
   log.changed = true;
   if (type === StatementType.TRANSACTION) log.transaction = true;
   if (SESSION_STATEMENTS.has(type) || (type === StatementType.CREATE && (TEMPORARY.test(sql) || !SAYS_CREATE.test(sql)))) {
     log.sessionState = true;
   }
   try {
-    return await execute(prepared, mode);
+    return await execute(prepared, mode, params);
   } finally {
     // After the statement (and its commit): a statement prepared meanwhile may have bound the old state.
     invalidatePreparedStatements();
@@ -115,10 +131,13 @@ async function runOne(prepared: DuckDBPreparedStatement, query: Query, mode: Run
 async function runEach(connection: DuckDBConnection, query: Query, mode: RunMode): Promise<DuckDBResult> {
   const statements = await connection.extractStatements(query.sql);
   const last = statements.count - 1;
+  // Only the last statement takes the parameters; placeholders in an earlier one are refused.
+  const earlier: Query = { ...query, params: undefined };
   for (let index = 0; index < last; index++) {
     const prepared = await statements.prepare(index);
     try {
-      await runOne(prepared, query, 'complete');
+      if (query.params !== undefined) refuseEarlierPlaceholders(prepared, index + 1);
+      await runOne(prepared, earlier, 'complete');
     } finally {
       prepared.destroySync();
     }

@@ -11,6 +11,9 @@ export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(
   Capability.Ping,
   Capability.Temporal,
   Capability.Timeout,
+  Capability.Params,
+  Capability.Progress,
+  Capability.Session,
 ]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
@@ -25,6 +28,7 @@ export function helloLimits(options: ResolvedOptions): HelloLimits {
     pingIntervalMs: options.pingIntervalMs,
     maxRows: options.maxResultRows ?? 0,
     maxBytes: options.maxResultBytes,
+    progressIntervalMs: options.progressIntervalMs,
   };
 }
 

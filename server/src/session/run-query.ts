@@ -15,6 +15,7 @@ import { encodeArrowStream } from '../arrow/encode-result.js';
 import type { ResultCache } from '../cache/result-cache.js';
 import { isRetrySafe, withConflictRetry } from '../database/conflict-retry.js';
 import { withConnection } from '../database/connection-lease.js';
+import type { ConnectionSource } from '../database/connection-source.js';
 import type { Lessee } from '../database/connection-pool.js';
 import type { Database } from '../database/database.js';
 import { type StatementLog, runStatements, statementLog } from '../database/statement-runner.js';
@@ -22,6 +23,7 @@ import { encodeJsonRows } from '../json/encode-rows.js';
 import type { JsonTemporal } from '../json/temporal.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
+import { type ProgressReporter, reportProgress } from './progress-reporter.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -36,6 +38,8 @@ export interface QueryContext {
   readonly v1: boolean;
   /** Whose queries these are: pooled connections carry one lessee's session state only. */
   readonly lessee: Lessee;
+  /** Where the query's connection comes from: the pool, or the v1 session's pinned connection. */
+  readonly connections: ConnectionSource;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;
@@ -58,8 +62,8 @@ const smaller = (a: number | undefined, b: number | undefined) =>
 export async function runQuery(context: QueryContext, query: Query, task: QueryTask): Promise<void> {
   context.logger.debug({ queryId: task.queryId, type: query.type, sql: query.sql }, 'query');
   if (query.type === 'exec') await lease(context, query.sql, task, (c, log) => execute(context, c, log, query, task));
-  else if (query.persist && context.cache && !context.database.pool.hasSessionState(context.lessee)) {
-    // A client with session state (USE, SET, temporary tables) gets answers of its own, never shared ones.
+  else if (query.persist && context.cache && !context.connections.pinned && !context.database.pool.hasSessionState(context.lessee)) {
+    // A client with session state (a v1 session, USE, SET, temporary tables) gets answers of its own, never shared ones.
     await answerFromCache(context, query, task, context.cache);
   } else await lease(context, query.sql, task, (c, log) => answer(context, c, log, query, task));
 }
@@ -72,7 +76,7 @@ function lease<T>(
   use: (connection: DuckDBConnection, log: StatementLog) => Promise<T>,
 ): Promise<T> {
   const log = statementLog();
-  return withConnection(context.database.pool, context.lessee, task, (connection) => use(connection, log), { sql, log });
+  return withConnection(context.connections, context.lessee, task, (connection) => use(connection, log), { sql, log });
 }
 
 /**
@@ -83,12 +87,13 @@ function start(
   context: QueryContext,
   connection: DuckDBConnection,
   log: StatementLog,
-  sql: string,
+  query: Query,
   task: QueryTask,
   mode: 'stream' | 'complete' = 'stream',
 ): Promise<DuckDBResult> {
+  const { sql, params } = query;
   // `exec` runs to completion: a stream that is never read would leave the statement unfinished.
-  const run = () => runStatements(connection, sql, mode, context.database.policy, log);
+  const run = () => runStatements(connection, sql, mode, context.database.policy, log, params);
   if (!isRetrySafe(sql)) return run();
   return withConflictRetry(run, {
     retries: context.options.conflictRetries,
@@ -103,6 +108,29 @@ function noteWrites(context: QueryContext, log: StatementLog): void {
   if (log.changed) context.cache?.invalidate();
 }
 
+/**
+ * Report the query's progress while `run` runs, when it asked for it; stopped before anything of
+ * the result or the terminal reply is written.
+ */
+async function withProgress<T>(
+  context: QueryContext,
+  connection: DuckDBConnection,
+  query: Query,
+  task: QueryTask,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!query.progress) return run();
+  const { writer, options } = context;
+  const reporter: ProgressReporter = await reportProgress(connection, task.queryId, options.progressIntervalMs, (message) =>
+    writer.sendText(stringifyServerMessage(message)),
+  );
+  try {
+    return await run();
+  } finally {
+    reporter.stop();
+  }
+}
+
 async function execute(
   context: QueryContext,
   connection: DuckDBConnection,
@@ -111,7 +139,7 @@ async function execute(
   task: QueryTask,
 ) {
   try {
-    await start(context, connection, log, query.sql, task, 'complete');
+    await withProgress(context, connection, query, task, () => start(context, connection, log, query, task, 'complete'));
   } finally {
     noteWrites(context, log);
   }
@@ -130,7 +158,7 @@ async function open(
 ) {
   let result: DuckDBResult;
   try {
-    result = await start(context, connection, log, query.sql, task);
+    result = await withProgress(context, connection, query, task, () => start(context, connection, log, query, task));
   } finally {
     noteWrites(context, log);
   }

@@ -14,9 +14,13 @@ import {
   v1FeaturesOf,
   stringifyServerMessage,
 } from '@duckwire/protocol';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawData, WebSocket } from 'ws';
 import { tokenMatches } from '../auth/token.js';
 import { Database } from '../database/database.js';
+import type { ConnectionSource } from '../database/connection-source.js';
+import { duckdbErrorType } from '../database/duckdb-error-type.js';
+import { PinnedConnection } from '../database/pinned-connection.js';
 import { WireError } from '../errors.js';
 import type { ChannelRegistry, Subscriber } from '../pubsub/channel-registry.js';
 import { type Admission, OverloadedError } from './admission.js';
@@ -29,7 +33,7 @@ import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
 import { describeServer } from '../version.js';
 
 /** What a session needs from the server. */
-export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee'> {
+export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee' | 'connections'> {
   readonly channels: ChannelRegistry;
   /** Whether the server is shutting down (new work is refused). */
   readonly isShuttingDown: () => boolean;
@@ -50,12 +54,31 @@ export class Session implements Subscriber {
   /** Whether this connection negotiated duckwire.v1 (the `duckwire.v1` subprotocol was selected). */
   readonly #v1: boolean;
   readonly #heartbeat: Heartbeat;
+  /** The v1 session's pinned connection, from `beginSession` until `endSession` (or the socket's close). */
+  #pinned: PinnedConnection | undefined;
+  /** Settles once the last `endSession` has given its connection back; queries sent after it wait for it. */
+  #sessionEnded: Promise<void> = Promise.resolve();
 
   constructor(ws: WebSocket, context: SessionContext) {
     this.#ws = ws;
     this.#context = context;
     this.#writer = new SocketWriter(ws);
-    this.#queryContext = { ...context, writer: this.#writer, v1: ws.protocol === SUBPROTOCOL_V1, lessee: this };
+    const { pool } = context.database;
+    const pooled: ConnectionSource = {
+      acquire: async (lessee, holder) => {
+        await this.#sessionEnded;
+        return pool.acquire(lessee, holder);
+      },
+      release: (connection, options) => pool.release(connection, options),
+      pinned: false,
+    };
+    this.#queryContext = {
+      ...context,
+      writer: this.#writer,
+      v1: ws.protocol === SUBPROTOCOL_V1,
+      lessee: this,
+      connections: pooled,
+    };
     this.#authenticated = context.options.authToken === undefined;
     this.#v1 = ws.protocol === SUBPROTOCOL_V1;
     this.#heartbeat = new Heartbeat(ws);
@@ -221,8 +244,12 @@ export class Session implements Subscriber {
       case 'arrow':
       case 'json':
       case 'exec':
-        this.#start(message.queryId, (task) => runQuery(this.#queryContext, message, task), message.timeoutMs);
+      {
+        // Decided on arrival: a query sent inside a session runs on its connection, in order.
+        const context = this.#pinned ? { ...this.#queryContext, connections: pinnedSource(this.#pinned) } : this.#queryContext;
+        this.#start(message.queryId, (task) => runQuery(context, message, task), message.timeoutMs);
         return;
+      }
       case 'cancel': {
         const entry = this.#tasks.get(message.queryId);
         const cancelled = entry ? entry.task.cancel('client') : false;
@@ -249,10 +276,14 @@ export class Session implements Subscriber {
       case 'ping':
         this.#send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
         return;
-      case 'fetch':
       case 'beginSession':
+        this.#beginSession(message.queryId);
+        return;
       case 'endSession':
-        // v1-only: refused by #refuseNotNegotiated until this server negotiates duckwire.v1.
+        this.#endSession(message.queryId);
+        return;
+      case 'fetch':
+        // v1-only: refused by #refuseNotNegotiated until this server implements its capability.
         return;
       default: {
         // A message type added to ClientMessage but not handled here fails to compile.
@@ -260,6 +291,72 @@ export class Session implements Subscriber {
         throw new Error(`unhandled client message ${JSON.stringify(unhandled)}`);
       }
     }
+  }
+
+  /** `beginSession`: pin a pooled connection to this socket; `ok` once it is held. */
+  #beginSession(queryId: string | undefined): void {
+    if (this.#pinned) {
+      this.#refuseState(queryId, 'a session is already open on this connection (send endSession first)');
+      return;
+    }
+    const pinned = new PinnedConnection();
+    this.#pinned = pinned;
+    const { pool } = this.#context.database;
+    this.#start(queryId, async (task) => {
+      let connection: DuckDBConnection;
+      try {
+        await this.#sessionEnded;
+        connection = await pool.acquire(this, task);
+      } catch (error) {
+        if (this.#pinned === pinned) this.#pinned = undefined;
+        pinned.fail(new WireError(ErrorCode.InvalidState, `the session did not start: ${(error as Error).message}`));
+        throw error;
+      }
+      if (this.#closed) {
+        // The socket closed while the connection was on its way: #onClose ends the session.
+        pinned.ready(connection);
+        return;
+      }
+      this.#send({ type: 'ok', queryId: task.queryId });
+      pinned.ready(connection);
+    });
+  }
+
+  /** `endSession`: after the session's earlier queries, roll back, reset and release its connection; then `ok`. */
+  #endSession(queryId: string | undefined): void {
+    const pinned = this.#pinned;
+    if (!pinned) {
+      this.#refuseState(queryId, 'no session is open on this connection (send beginSession first)');
+      return;
+    }
+    this.#pinned = undefined;
+    const ended = this.#closeSession(pinned);
+    this.#sessionEnded = ended;
+    this.#start(queryId, async (task) => {
+      await ended;
+      this.#send({ type: 'ok', queryId: task.queryId });
+    });
+  }
+
+  /**
+   * Wait for the session's queries (cancelled ones included) to give the connection back, roll back
+   * an open transaction, and close the connection: its settings and temporary tables reach no one.
+   * Never rejects.
+   */
+  async #closeSession(pinned: PinnedConnection): Promise<void> {
+    const { pool } = this.#context.database;
+    let connection: DuckDBConnection;
+    try {
+      connection = await pinned.acquire();
+    } catch {
+      return; // the session never got its connection
+    }
+    await connection.run('ROLLBACK').catch(() => undefined); // "no transaction is active" is fine
+    pool.discard(connection);
+  }
+
+  #refuseState(queryId: string | undefined, message: string): void {
+    this.#sendError({ code: ErrorCode.InvalidState, message, ...(queryId ? { queryId } : {}) });
   }
 
   #onBinary(bytes: Buffer): void {
@@ -329,7 +426,9 @@ export class Session implements Subscriber {
     }
     if (outcome instanceof Error) {
       // DuckDB's own message (parser, binder, constraint, conflict after the retries, …).
-      this.#sendError({ code: ErrorCode.QueryFailed, message: outcome.message, queryId: task.queryId });
+      const reply = errorReply({ code: ErrorCode.QueryFailed, message: outcome.message, queryId: task.queryId });
+      const errorType = this.#v1 ? duckdbErrorType(outcome.message) : undefined;
+      this.#send(errorType === undefined ? reply : { ...reply, errorType });
       return;
     }
     this.#context.logger.error({ queryId: task.queryId, reason: String(outcome) }, 'unexpected query failure');
@@ -341,7 +440,16 @@ export class Session implements Subscriber {
     for (const channel of this.#subscriptions) this.#context.channels.unsubscribe(channel, this);
     this.#subscriptions.clear();
     for (const { task } of this.#tasks.values()) task.cancel('disconnect');
+    const pinned = this.#pinned;
+    this.#pinned = undefined;
+    // An open transaction of the session is rolled back, once its interrupted queries let go.
+    if (pinned) void this.#closeSession(pinned);
   }
+}
+
+/** A session's pinned connection as the source of its queries' connections. */
+function pinnedSource(pinned: PinnedConnection): ConnectionSource {
+  return { acquire: (_lessee, holder) => pinned.acquire(holder), release: () => pinned.release(), pinned: true };
 }
 
 function toBytes(data: RawData): Buffer {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { BenchClient, frameBinary } from './client.mjs';
+import { BenchClient } from './client.mjs';
 import { startPythonServer } from './python-server.mjs';
 import { fmtMs, summarize } from './report.mjs';
 import { RssMonitor, readRss, startServerProcess } from './server-process.mjs';
@@ -176,7 +176,7 @@ export async function runVersus({ targets, quick, only, inProcess, log }) {
     let raw;
     try {
       if (workload.upload && !uploadIpc) uploadIpc = buildUploadIpc(workload.rows);
-      const send = workload.upload ? (client) => client.upload('bench_upload', uploadIpc, frameBinary) : workload.send;
+      const send = workload.upload ? (client) => client.upload('bench_upload', uploadIpc) : workload.send;
       for (const [i, target] of targets.entries()) {
         const one = await startFresh(target);
         live.push(one);

@@ -296,24 +296,17 @@ export function formatVersus(report, names) {
       if (!p.rowsOk) errors.push(`${w.name}: ${p.name} returned ${p.rows} rows, expected ${w.rows}`);
   }
   const [sa, sb] = report.starts;
-  rows.push([
-    `startup, spawn → first answer (median of ${sa.startupMs.n})`,
-    fmtMs(sa.startupMs.median),
-    sb ? fmtMs(sb.startupMs.median) : '',
-    sb ? `${(sa.startupMs.median / sb.startupMs.median).toFixed(2)}×` : '',
+  const startRow = (label, key, format) => [
+    label,
+    format(sa[key].median),
+    sb ? format(sb[key].median) : '',
+    sb ? `${(sa[key].median / sb[key].median).toFixed(2)}×` : '',
     '',
     '',
     '',
-  ]);
-  rows.push([
-    'idle RSS after the first answer (median)',
-    fmtMiB(sa.idleRss.median),
-    sb ? fmtMiB(sb.idleRss.median) : '',
-    sb ? `${(sa.idleRss.median / sb.idleRss.median).toFixed(2)}×` : '',
-    '',
-    '',
-    '',
-  ]);
+  ];
+  rows.push(startRow(`startup, spawn → first answer (median of ${sa.startupMs.n})`, 'startupMs', fmtMs));
+  rows.push(startRow('idle RSS after the first answer (median)', 'idleRss', fmtMiB));
   const out = [table(rows, [false, true, true, true, true, true, true])];
   out.push('', 'ratio = ours ÷ theirs (below 1 is faster / smaller); every figure from this one run.');
   for (const w of report.workloads) {

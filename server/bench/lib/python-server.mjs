@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WRAPPER = fileURLToPath(new URL('./sqlrooms-loopback.py', import.meta.url));
+const START_TIMEOUT_MS = 120_000;
 
 /**
  * A venv with the newest `sqlrooms-server`: `{ python, version, dispose }`, or `{ unavailable }`
@@ -71,14 +72,23 @@ export function startPythonServer(python) {
     if (out.length < 65536) out += String(chunk);
   });
   return new Promise((resolve, reject) => {
+    // It tries to download httpfs first; without network that fails fast, but never wait forever.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sqlrooms-server did not listen within ${START_TIMEOUT_MS / 1000} s:\n${out}`));
+    }, START_TIMEOUT_MS);
     child.stdout.on('data', (chunk) => {
       out += String(chunk);
       const match = /listening at ws:\/\/localhost:(\d+)/.exec(out);
       if (match) {
+        clearTimeout(timer);
         out = '';
         resolve({ child, port: Number(match[1]), exited });
       }
     });
-    exited.then((code) => reject(new Error(`sqlrooms-server exited (${code}) before listening:\n${out}`)));
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sqlrooms-server exited (${code}) before listening:\n${out}`));
+    });
   });
 }

@@ -93,13 +93,18 @@ const DEFAULT_PLAN = { full: { reps: 5, warmup: 1 }, quick: { reps: 1, warmup: 0
 async function startFresh(target) {
   const t0 = performance.now();
   const server = await target.start();
-  const client = await BenchClient.connect(`ws://127.0.0.1:${server.port}/`);
-  const first = await client.query('arrow', 'select 1');
-  const startupMs = performance.now() - t0;
-  if (first.type !== 'arrow') throw new Error(`${target.name}: first query failed: ${first.error ?? first.type}`);
-  await sleep(500);
-  const idleRss = readRss(server.child.pid)?.rss;
-  return { target, server, client, startupMs, idleRss };
+  try {
+    const client = await BenchClient.connect(`ws://127.0.0.1:${server.port}/`);
+    const first = await client.query('arrow', 'select 1');
+    const startupMs = performance.now() - t0;
+    if (first.type !== 'arrow') throw new Error(`${target.name}: first query failed: ${first.error ?? first.type}`);
+    await sleep(500);
+    const idleRss = readRss(server.child.pid)?.rss;
+    return { target, server, client, startupMs, idleRss };
+  } catch (error) {
+    server.child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 async function stop(live) {

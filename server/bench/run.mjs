@@ -24,6 +24,7 @@ const { startServerProcess, RssMonitor } = await import('./lib/server-process.mj
 const { summarize, formatTable, formatGoals } = await import('./lib/report.mjs');
 const { WORKLOADS } = await import('./lib/workloads.mjs');
 const { InProcess, wsEchoLatencies } = await import('./lib/floor.mjs');
+const { VERSUS_WORKLOADS } = await import('./lib/versus.mjs');
 
 const USAGE = `usage: node server/bench/run.mjs [flags]
 
@@ -34,6 +35,11 @@ const USAGE = `usage: node server/bench/run.mjs [flags]
   --only a,b             run only these workloads: ${WORKLOADS.map((w) => w.name).join(', ')}
   --json FILE            also write every number to FILE
   --token TOKEN          send {"type":"auth"} with this token first
+  --vs-python            compare with the Python SQLRooms server: install the newest
+                         sqlrooms-server from PyPI into a throwaway venv, start both servers
+                         fresh per workload on 127.0.0.1, alternate requests, print ratios
+                         (without PyPI: says so and runs duckwire alone)
+  --python-venv DIR      with --vs-python: use (and keep) this venv instead of a throwaway one
   -h, --help             this text`;
 
 let args;
@@ -46,6 +52,8 @@ try {
       only: { type: 'string' },
       json: { type: 'string' },
       token: { type: 'string' },
+      'vs-python': { type: 'boolean', default: false },
+      'python-venv': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -65,8 +73,9 @@ const only = args.only
       .map((s) => s.trim())
       .filter(Boolean)
   : undefined;
+const known = args['vs-python'] ? VERSUS_WORKLOADS : WORKLOADS;
 if (only) {
-  const unknown = only.filter((name) => !WORKLOADS.some((w) => w.name === name));
+  const unknown = only.filter((name) => !known.some((w) => w.name === name));
   if (unknown.length > 0) {
     process.stderr.write(`unknown workload(s): ${unknown.join(', ')}\n${USAGE}\n`);
     process.exit(2);
@@ -75,6 +84,13 @@ if (only) {
 const workloads = WORKLOADS.filter((w) => !only || only.includes(w.name));
 const quick = args.quick;
 const log = (text) => process.stderr.write(`${text}\n`);
+
+if (args['vs-python']) {
+  const { runVersus } = await import('./lib/versus.mjs');
+  const { runVersusCommand } = await import('./lib/versus-command.mjs');
+  await runVersusCommand({ args, only, quick, log, runVersus, InProcess });
+  process.exit(0);
+}
 
 // --- the target -------------------------------------------------------------------------------
 const CLI = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));

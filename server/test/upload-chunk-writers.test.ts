@@ -40,6 +40,13 @@ describe('arrowBulkWriter', () => {
     expect(await roundTrip(vector, BOOLEAN, 'BOOLEAN', 1, 70)).toEqual(values.slice(offset + 1, offset + 71));
   });
 
+  // Byte-aligned starts take the eight-at-a-time path; the tail (70 = 8 × 8 + 6) goes bit by bit.
+  it.each([0, 8])('unpacks booleans from the byte-aligned row %i', async (start) => {
+    const values = Array.from({ length: N }, (_, i) => (i % 7 === 0 ? null : (i * 37) % 5 < 2));
+    const vector = A.vectorFromArray(values, new A.Bool());
+    expect(await roundTrip(vector, BOOLEAN, 'BOOLEAN', start, 70)).toEqual(values.slice(start, start + 70));
+  });
+
   it('copies 64-bit integers', async () => {
     const values = BigInt64Array.from({ length: N }, (_, i) => BigInt(i) * 92233720368547758n - 2n ** 62n);
     const vector = A.makeVector(values);
@@ -52,6 +59,14 @@ describe('arrowBulkWriter', () => {
     );
     const vector = A.vectorFromArray(values, new A.Utf8()).slice(7);
     expect(await roundTrip(vector, VARCHAR, 'VARCHAR', 3, 80)).toEqual(values.slice(10, 90));
+  });
+
+  it('hands over long strings when the first row is NULL and some are exactly 12 or 13 bytes', async () => {
+    const values = Array.from({ length: N }, (_, i) =>
+      i === 0 || i % 11 === 0 ? null : `${i}-${'y'.repeat(10 + (i % 7))}-${'ü'.repeat(i % 3)}`,
+    );
+    const vector = A.vectorFromArray(values, new A.Utf8());
+    expect(await roundTrip(vector, VARCHAR, 'VARCHAR', 0, N)).toEqual(values);
   });
 
   it('replaces invalid UTF-8 with U+FFFD, as decoding does', async () => {
@@ -73,7 +88,9 @@ describe('arrowBulkWriter', () => {
   });
 
   it('hands over binary values', async () => {
-    const values = Array.from({ length: N }, (_, i) => (i % 6 === 0 ? null : Uint8Array.from({ length: i % 20 }, (_, k) => k * i)));
+    const values = Array.from({ length: N }, (_, i) =>
+      i % 6 === 0 ? null : Uint8Array.from({ length: i % 20 }, (_, k) => k * i),
+    );
     const vector = A.vectorFromArray(values, new A.Binary());
     const got = (await roundTrip(vector, BLOB, 'BLOB', 0, N)) as ({ bytes: Uint8Array } | null)[];
     expect(got.map((v) => (v ? [...v.bytes] : null))).toEqual(values.map((v) => (v ? [...v] : null)));

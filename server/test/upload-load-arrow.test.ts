@@ -523,3 +523,29 @@ describe('loadArrowIntoTable: abort', () => {
     expect(await rows('select * from ab')).toEqual([[1]]);
   });
 });
+
+describe('loadArrowIntoTable: the rows reach the table through a table function', () => {
+  it('keeps the order of the rows across record batches and chunks', async () => {
+    const batches = [0, 1, 2].map(
+      (b) =>
+        new A.RecordBatch({
+          x: A.makeData({
+            type: new A.Int32(),
+            length: 5000,
+            data: Int32Array.from({ length: 5000 }, (_, i) => b * 5000 + i),
+          }),
+        }),
+    );
+    await loadArrowIntoTable(db.connection, 'ordered', A.tableToIPC(new A.Table(batches), 'stream'));
+    expect(await rows('select count(*)::INTEGER, count(*) filter (where x <> rowid)::INTEGER from ordered')).toEqual([
+      [15000, 0],
+    ]);
+  });
+
+  it('serves an upload to its own INSERT only: other SQL cannot read the scan', async () => {
+    await loadArrowIntoTable(db.connection, 'tiny', ipcOf({ x: raw(new A.Int32(), Int32Array.of(1)) }));
+    await expect(db.connection.run("select * from __duckwire_arrow_scan('anything')")).rejects.toThrow(
+      /no such upload/,
+    );
+  });
+});

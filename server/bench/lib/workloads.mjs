@@ -17,14 +17,14 @@ import { fmtCount, fmtMs, median, summarize } from './report.mjs';
 
 const MB = 1e6;
 
-const NUMERIC_10M = 'select range::INTEGER as a, range::DOUBLE as b, range::BIGINT as c from range(10000000)';
+export const NUMERIC_10M = 'select range::INTEGER as a, range::DOUBLE as b, range::BIGINT as c from range(10000000)';
 // s20: 12–28 characters (20 on average; short ones are inlined by DuckDB, long ones are not),
 // s5: 5 characters, ts: a TIMESTAMP, flag: a BOOLEAN that is NULL on every 10th row.
-const MIXED_1M = `select substr(h, 1, 12 + (range % 17)::INTEGER) as s20, substr(h, 28, 5) as s5,
+export const MIXED_1M = `select substr(h, 1, 12 + (range % 17)::INTEGER) as s20, substr(h, 28, 5) as s5,
   make_timestamp(1704067200000000 + range * 1000003) as ts,
   case when range % 10 = 0 then null else range % 3 = 0 end as flag
 from (select range, md5(range::VARCHAR) as h from range(1000000))`;
-const NESTED_1M = `select range as id, [range, range + 1, range + 2] as l,
+export const NESTED_1M = `select range as id, [range, range + 1, range + 2] as l,
   {'x': range::INTEGER, 'y': substr(md5(range::VARCHAR), 1, 8)} as s,
   map([range % 7, 100 + range % 5], ['a' || range, 'b']) as m
 from range(1000000)`;
@@ -87,7 +87,7 @@ function serverNumbers(run, rows) {
 }
 
 /** Arrow IPC payload of a binary reply; row count, batch count, largest batch body. */
-function inspectArrow(reply) {
+export function inspectArrow(reply) {
   const data = reply.data;
   const n = data.readUInt32BE(0);
   const payload = new Uint8Array(data.buffer, data.byteOffset + 4 + n, data.length - 4 - n);
@@ -112,7 +112,7 @@ function inspectArrow(reply) {
 }
 
 /** Rows of a JSON reply: parsed when small, else the row-start marker `{"<first column>":` counted. */
-function countJsonRows(reply, firstColumn) {
+export function countJsonRows(reply, firstColumn) {
   const data = reply.data;
   if (data.length < 64 * MB) {
     const message = JSON.parse(data.toString('utf8'));
@@ -481,7 +481,7 @@ export const WORKLOADS = [
 ];
 
 /** A 1M-row IPC stream built with apache-arrow (outside any timed region). */
-function buildUploadIpc(rows) {
+export function buildUploadIpc(rows) {
   const a = new Int32Array(rows);
   const b = new Float64Array(rows);
   const c = new Array(rows);

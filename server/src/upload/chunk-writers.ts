@@ -5,6 +5,7 @@ import {
   type RawVector,
   STRING_INLINE_MAX,
   STRING_STRUCT_BYTES,
+  readVectorData,
   writeVectorBytes,
   writeVectorData,
   writeVectorString,
@@ -135,6 +136,12 @@ function fixedWidthWriter(width: number): BulkWriter {
 }
 
 let booleanScratch = new Uint8Array(2048);
+/** `BOOLEAN_BYTES[2b], [2b + 1]`: the 8 one-byte booleans of bitmap byte `b`, LSB first, as 2 × uint32 (LE). */
+const BOOLEAN_BYTES = (() => {
+  const table = new Uint8Array(256 * 8);
+  for (let b = 0; b < 256; b++) for (let k = 0; k < 8; k++) table[b * 8 + k] = (b >> k) & 1;
+  return new Uint32Array(table.buffer);
+})();
 
 const booleanWriter: BulkWriter = (data) => {
   const values = data.values as Uint8Array;
@@ -143,10 +150,25 @@ const booleanWriter: BulkWriter = (data) => {
   const offset = data.offset;
   return (vector, start, rowCount) => {
     if (rowCount === 0) return;
-    if (booleanScratch.length < rowCount) booleanScratch = new Uint8Array(rowCount);
+    const size = (rowCount + 7) & ~7;
+    if (booleanScratch.length < size) booleanScratch = new Uint8Array(size);
     const bytes = booleanScratch;
-    for (let row = 0; row < rowCount; row++) {
-      const pos = offset + start + row;
+    const first = offset + start;
+    let row = 0;
+    if ((first & 7) === 0 && rowCount >> 3 <= values.length - (first >> 3)) {
+      // Byte-aligned: eight values at a time through a table (two uint32 stores per bitmap byte).
+      const words = new Uint32Array(bytes.buffer, bytes.byteOffset, size >> 2);
+      const from = first >> 3;
+      const full = rowCount >> 3;
+      for (let k = 0; k < full; k++) {
+        const b = values[from + k]! * 2;
+        words[k * 2] = BOOLEAN_BYTES[b]!;
+        words[k * 2 + 1] = BOOLEAN_BYTES[b + 1]!;
+      }
+      row = full * 8;
+    }
+    for (; row < rowCount; row++) {
+      const pos = first + row;
       bytes[row] = ((values[pos >> 3] ?? 0) >> (pos & 7)) & 1;
     }
     writeVectorData(vector, bytes, 0, rowCount);
@@ -157,7 +179,7 @@ const booleanWriter: BulkWriter = (data) => {
 // --- strings and binary --------------------------------------------------------------------------
 
 let structScratch = new Uint8Array(2048 * STRING_STRUCT_BYTES);
-let longRows = new Int32Array(2048);
+let structWords = new Uint32Array(structScratch.buffer);
 
 /** The first byte of a UTF-8 continuation: `10xxxxxx`. */
 function isContinuation(byte: number): boolean {
@@ -183,44 +205,83 @@ function variableWidthWriter(text: boolean): BulkWriter {
     return (vector, start, rowCount) => {
       if (rowCount === 0) return;
       const end = start + rowCount;
-      if (longRows.length < rowCount) longRows = new Int32Array(rowCount);
       if (text && !validUtf8Strings(view, at, start, end)) {
         // Some string is not valid UTF-8: decode each (invalid sequences become U+FFFD).
         for (let row = start; row < end; row++) {
           if (isValid(row)) writeVectorString(vector, row - start, view.toString('utf8', at(row), at(row + 1)));
         }
       } else {
-        // Short strings are written inline into the vector's string structs, in one copy; longer
-        // ones (which need DuckDB's string heap) one by one, after that copy.
-        const byteCount = rowCount * STRING_STRUCT_BYTES;
-        if (structScratch.length < byteCount) structScratch = new Uint8Array(byteCount);
-        const structs = structScratch;
-        structs.fill(0, 0, byteCount);
-        let long = 0;
-        let from = at(start);
-        for (let row = start; row < end; row++) {
-          const to = at(row + 1);
-          const length = to - from;
-          if (isValid(row)) {
-            if (length <= STRING_INLINE_MAX) {
-              const base = (row - start) * STRING_STRUCT_BYTES;
-              structs[base] = length; // little-endian uint32 length, < 13
-              for (let k = 0; k < length; k++) structs[base + 4 + k] = values[from + k]!;
-            } else {
-              longRows[long++] = row;
-            }
-          }
-          from = to;
-        }
-        writeVectorData(vector, structs, 0, byteCount);
-        for (let k = 0; k < long; k++) {
-          const row = longRows[k]!;
-          writeVectorBytes(vector, row - start, values.subarray(at(row), at(row + 1)));
-        }
+        writeStrings(vector, values, wide ? at : (offsets as Int32Array), bitmap, nullOffset, start, end);
       }
       validity(vector, start, rowCount);
     };
   };
+}
+
+/**
+ * Writes strings `[at(row), at(row + 1))` of `values` for rows `[start, end)` into the string
+ * structs (`duckdb_string_t`) of `vector`, as rows `0 …`. Short strings (≤ 12 bytes) are inlined
+ * in their struct. Long ones need bytes DuckDB owns: rather than one {@link writeVectorBytes}
+ * per long string (a native call and a heap allocation each), the chunk's whole byte range
+ * `[at(start), at(end))` is added to the vector's string heap once (as row 0's string), its
+ * address read back from row 0's struct, and each long string's struct points into that copy.
+ * All structs, row 0's included, are then written in one copy. The copy lives as long as the
+ * vector, exactly like strings stored one by one.
+ */
+function writeStrings(
+  vector: RawVector,
+  values: Uint8Array,
+  offsets: Int32Array | ((i: number) => number),
+  bitmap: Uint8Array | undefined,
+  bitmapOffset: number,
+  start: number,
+  end: number,
+): void {
+  // int32 offsets (Utf8, Binary) are read directly: this loop runs once per value.
+  const narrow = typeof offsets === 'function' ? null : offsets;
+  const at = typeof offsets === 'function' ? offsets : (i: number) => offsets[i]!;
+  const rowCount = end - start;
+  const byteCount = rowCount * STRING_STRUCT_BYTES;
+  if (structScratch.length < byteCount) {
+    structScratch = new Uint8Array(byteCount);
+    structWords = new Uint32Array(structScratch.buffer);
+  }
+  const structs = structScratch;
+  const words = structWords;
+  structs.fill(0, 0, byteCount);
+  const first = at(start);
+  const last = at(end);
+  // Address of the heap copy of [first, last): only needed when some string is long, in which
+  // case the range is longer than 12 bytes and is not inlined itself.
+  let baseLow = 0;
+  let baseHigh = 0;
+  if (last - first > STRING_INLINE_MAX) {
+    writeVectorBytes(vector, 0, values.subarray(first, last));
+    const head = readVectorData(vector, STRING_STRUCT_BYTES);
+    const view = new DataView(head.buffer, head.byteOffset, STRING_STRUCT_BYTES);
+    baseLow = view.getUint32(8, true);
+    baseHigh = view.getUint32(12, true);
+  }
+  let from = first;
+  for (let row = start; row < end; row++) {
+    const to = narrow !== null ? narrow[row + 1]! : at(row + 1);
+    const length = to - from;
+    const pos = bitmapOffset + row;
+    if (bitmap === undefined || ((bitmap[pos >> 3]! >> (pos & 7)) & 1) === 1) {
+      const base = (row - start) * STRING_STRUCT_BYTES;
+      words[base >> 2] = length; // little-endian uint32 length
+      if (length <= STRING_INLINE_MAX) {
+        for (let k = 0; k < length; k++) structs[base + 4 + k] = values[from + k]!;
+      } else {
+        for (let k = 0; k < 4; k++) structs[base + 4 + k] = values[from + k]!;
+        const low = baseLow + (from - first);
+        words[(base >> 2) + 2] = low >>> 0;
+        words[(base >> 2) + 3] = baseHigh + Math.floor(low / 0x1_0000_0000);
+      }
+    }
+    from = to;
+  }
+  writeVectorData(vector, structs, 0, byteCount);
 }
 
 /**

@@ -9,6 +9,12 @@ const positiveInt = (name: string) => (value: string) => {
   return number;
 };
 
+const nonNegativeInt = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return number;
+};
+
 const port = (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || number > 65535) {
@@ -64,6 +70,16 @@ const program = new Command('duckwire-server')
   .option('--max-result-rows <n>', 'row limit of one result', positiveInt('--max-result-rows'))
   .option('--max-result-bytes <n>', 'byte limit of one result', positiveInt('--max-result-bytes'))
   .option('--max-message-bytes <n>', 'largest incoming message (and upload)', positiveInt('--max-message-bytes'))
+  .option(
+    '--max-cursors <n>',
+    'duckwire.v1 cursors open at once per connection (each holds a DuckDB connection; default 8, 0 = no limit)',
+    nonNegativeInt('--max-cursors'),
+  )
+  .option(
+    '--cursor-idle-timeout-ms <ms>',
+    'close a paused duckwire.v1 cursor after this long without fetch (default 60000, 0 = never)',
+    nonNegativeInt('--cursor-idle-timeout-ms'),
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -91,6 +107,8 @@ const flags = program.opts<{
   allowedDirectories?: string[];
   externalAccess: boolean;
   sqlExtensions: boolean;
+  maxCursors?: number;
+  cursorIdleTimeoutMs?: number;
   logLevel: LogLevel;
 }>();
 
@@ -118,6 +136,8 @@ try {
     readOnly: flags.readOnly,
     allowedDirectories,
     sqlExtensions: flags.sqlExtensions,
+    maxCursorsPerConnection: flags.maxCursors,
+    cursorIdleTimeoutMs: flags.cursorIdleTimeoutMs,
     logger,
   });
   let stopping = false;

@@ -63,6 +63,13 @@ export interface ServerOptions {
    * first use. Default `true`. `extensions` preload at start either way.
    */
   readonly sqlExtensions?: boolean;
+  /**
+   * duckwire.v1: most cursors (streamed queries with `fetchRows`) open at once on one connection;
+   * each holds a DuckDB connection while it waits for `fetch`. Default 8; 0 means no limit.
+   */
+  readonly maxCursorsPerConnection?: number;
+  /** duckwire.v1: a paused cursor with no `fetch` for this many ms is closed (`cursor_timeout`). Default 60000; 0 means never. */
+  readonly cursorIdleTimeoutMs?: number;
   /** Logger; by default JSON lines on stderr at level `info`. */
   readonly logger?: Logger;
 }
@@ -108,5 +115,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     readOnly: options.readOnly ?? false,
     allowedDirectories: options.allowedDirectories?.map((dir) => resolve(dir)),
     sqlExtensions: options.sqlExtensions ?? true,
+    maxCursorsPerConnection: options.maxCursorsPerConnection ?? 8,
+    cursorIdleTimeoutMs: options.cursorIdleTimeoutMs ?? 60_000,
   };
 }

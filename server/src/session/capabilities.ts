@@ -4,10 +4,17 @@
  * relies on the list, and the session refuses any v1 feature whose capability is not here.
  */
 import { Capability, type HelloLimits, type HelloMessage, SUBPROTOCOL_V1, type ServerInfo } from '@duckwire/protocol';
+import { COMPRESSION_CODECS } from '../arrow/body-compression.js';
 import type { ResolvedOptions } from '../options.js';
 
 /** The v1 capabilities this server implements. */
-export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([Capability.Ping, Capability.Temporal]);
+export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  Capability.Ping,
+  Capability.Temporal,
+  Capability.Stream,
+  Capability.Cursor,
+  Capability.Compression,
+]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
 export function helloLimits(options: ResolvedOptions): HelloLimits {
@@ -16,6 +23,8 @@ export function helloLimits(options: ResolvedOptions): HelloLimits {
     maxBinaryMessageBytes: options.maxMessageBytes,
     maxRows: options.maxResultRows ?? 0,
     maxBytes: options.maxResultBytes,
+    maxCursorsPerConnection: options.maxCursorsPerConnection,
+    cursorIdleTimeoutMs: options.cursorIdleTimeoutMs,
   };
 }
 
@@ -26,6 +35,7 @@ export function buildHello(options: ResolvedOptions, server: ServerInfo): HelloM
     type: 'hello',
     protocol: SUBPROTOCOL_V1,
     capabilities: [...SERVER_CAPABILITIES],
+    ...(SERVER_CAPABILITIES.has(Capability.Compression) ? { compression: [...COMPRESSION_CODECS] } : {}),
     auth: authRequired ? 'required' : 'none',
     limits: helloLimits(options),
     ...(authRequired ? {} : { server }),

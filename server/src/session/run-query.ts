@@ -22,6 +22,8 @@ import { encodeJsonRows } from '../json/encode-rows.js';
 import type { JsonTemporal } from '../json/temporal.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
+import { sendStreamedArrow } from '../stream/send-stream.js';
+import type { CursorRegistry } from '../stream/cursor-registry.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -36,6 +38,8 @@ export interface QueryContext {
   readonly v1: boolean;
   /** Whose queries these are: pooled connections carry one lessee's session state only. */
   readonly lessee: Lessee;
+  /** This connection's streamed queries and cursors (duckwire.v1). */
+  readonly cursors: CursorRegistry;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;
@@ -180,9 +184,14 @@ async function answer(
     writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
     return;
   }
+  const arrowOptions = { ...limitsOf(context, query), timeZone: context.database.timeZone, compression: query.compression };
+  if (query.stream) {
+    await sendStreamedArrow(context, result, query, task, arrowOptions);
+    return;
+  }
   await writer.sendStreamed(
     encodeFrameHead({ type: 'arrow', queryId: task.queryId }),
-    encodeArrowStream(result, { ...limitsOf(context, query), timeZone: context.database.timeZone }),
+    encodeArrowStream(result, arrowOptions),
     {
       isCancelled: () => task.cancelled,
       cancelledError: () => task.outcome(undefined),

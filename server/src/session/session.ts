@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ArrowQuery,
   type ClientBinaryHeader,
   type ClientMessage,
   CloseCode,
@@ -11,6 +12,7 @@ import {
   parseClientFrame,
   SUBPROTOCOL_V1,
   parseClientMessage,
+  streamRequestProblem,
   v1FeaturesOf,
   stringifyServerMessage,
 } from '@duckwire/protocol';
@@ -25,9 +27,10 @@ import { runUpload } from './run-upload.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
 import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
 import { describeServer } from '../version.js';
+import { CursorRegistry } from '../stream/cursor-registry.js';
 
 /** What a session needs from the server. */
-export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee'> {
+export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee' | 'cursors'> {
   readonly channels: ChannelRegistry;
   /** Whether the server is shutting down (new work is refused). */
   readonly isShuttingDown: () => boolean;
@@ -41,6 +44,7 @@ export class Session implements Subscriber {
   readonly #writer: SocketWriter;
   readonly #tasks = new Map<string, { task: QueryTask; done: Promise<void> }>();
   readonly #subscriptions = new Set<string>();
+  readonly #cursors: CursorRegistry;
   #authenticated: boolean;
   #closed = false;
   /** Whether this connection negotiated duckwire.v1 (the `duckwire.v1` subprotocol was selected). */
@@ -50,7 +54,17 @@ export class Session implements Subscriber {
     this.#ws = ws;
     this.#context = context;
     this.#writer = new SocketWriter(ws);
-    this.#queryContext = { ...context, writer: this.#writer, v1: ws.protocol === SUBPROTOCOL_V1, lessee: this };
+    this.#cursors = new CursorRegistry({
+      maxCursors: context.options.maxCursorsPerConnection,
+      idleTimeoutMs: context.options.cursorIdleTimeoutMs,
+    });
+    this.#queryContext = {
+      ...context,
+      writer: this.#writer,
+      v1: ws.protocol === SUBPROTOCOL_V1,
+      lessee: this,
+      cursors: this.#cursors,
+    };
     this.#authenticated = context.options.authToken === undefined;
     this.#v1 = ws.protocol === SUBPROTOCOL_V1;
     if (this.#v1) this.#send(buildHello(context.options, describeServer(Database.version)));
@@ -139,6 +153,12 @@ export class Session implements Subscriber {
       return;
     }
     if (this.#refuseNotNegotiated(parsed.value)) return;
+    const problem = this.#v1 ? streamRequestProblem(parsed.value) : undefined;
+    if (problem !== undefined) {
+      const queryId = 'queryId' in parsed.value ? parsed.value.queryId : undefined;
+      this.#sendError({ code: ErrorCode.InvalidMessage, message: problem, ...(queryId ? { queryId } : {}) });
+      return;
+    }
     this.#dispatch(parsed.value);
   }
 
@@ -178,6 +198,12 @@ export class Session implements Subscriber {
         }
         return;
       case 'arrow':
+        if (message.stream) {
+          this.#start(message.queryId, (task) => this.#runStream(message, task));
+          return;
+        }
+        this.#start(message.queryId, (task) => runQuery(this.#queryContext, message, task));
+        return;
       case 'json':
       case 'exec':
         this.#start(message.queryId, (task) => runQuery(this.#queryContext, message, task));
@@ -209,6 +235,15 @@ export class Session implements Subscriber {
         this.#send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
         return;
       case 'fetch':
+        // Not a query of its own: a fetch that fits no paused cursor is refused without a queryId,
+        // so that the cursor's query (if any) still gets exactly one terminal reply.
+        if (!this.#cursors.resume(message.queryId, message.rows)) {
+          this.#sendError({
+            code: ErrorCode.InvalidState,
+            message: `fetch: "${message.queryId}" is not a paused cursor of this connection`,
+          });
+        }
+        return;
       case 'beginSession':
       case 'endSession':
         // v1-only: refused by #refuseNotNegotiated until this server negotiates duckwire.v1.
@@ -218,6 +253,16 @@ export class Session implements Subscriber {
         const unhandled: never = message;
         throw new Error(`unhandled client message ${JSON.stringify(unhandled)}`);
       }
+    }
+  }
+
+  /** A streamed arrow query: registered as a stream (a cursor with `fetchRows`) while it runs. */
+  async #runStream(message: ArrowQuery, task: QueryTask): Promise<void> {
+    this.#cursors.open(task.queryId, message.fetchRows !== undefined);
+    try {
+      await runQuery(this.#queryContext, message, task);
+    } finally {
+      this.#cursors.close(task.queryId);
     }
   }
 

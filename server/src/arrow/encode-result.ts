@@ -137,16 +137,19 @@ class ArrowChunkEncoder implements ChunkEncoder<ArrowPiece> {
 
   #batch(): ArrowPiece {
     const batches = this.#batches;
-    this.byteCount += batches.byteLength;
     if (this.#growBatches) this.#targetRows = Math.min(BATCH_TARGET_ROWS, Math.max(2048, batches.rowCount) * 2);
     if (this.#compression === undefined) {
       const rows = batches.rowCount;
-      return { kind: 'batch', bytes: batches.flush(this.#allocate), rows };
+      const bytes = batches.flush(this.#allocate);
+      this.byteCount += bytes.byteLength;
+      return { kind: 'batch', bytes, rows };
     }
     const { rows, body } = batches.flushBody();
     const codec = this.#compression;
     const allocate = this.#allocate;
     const detached = detachBody(body);
+    // The limits count what the batch would be uncompressed: its body.
+    for (const buffer of detached.buffers) this.byteCount += buffer.byteLength;
     const bytes = compressBody(detached, codec).then((compressed) =>
       encodeBatchMessage(rows, compressed, undefined, allocate, ARROW_CODEC_ID[codec]),
     );

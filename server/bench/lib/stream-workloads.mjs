@@ -8,12 +8,6 @@ import WebSocket from 'ws';
 import { fmtMs, summarize } from './report.mjs';
 
 const MB = 1e6;
-const NUMERIC_10M = 'select range::INTEGER as a, range::DOUBLE as b, range::BIGINT as c from range(10000000)';
-const MIXED_1M = `select substr(h, 1, 12 + (range % 17)::INTEGER) as s20, substr(h, 28, 5) as s5,
-  make_timestamp(1704067200000000 + range * 1000003) as ts,
-  case when range % 10 = 0 then null else range % 3 = 0 end as flag
-from (select range, md5(range::VARCHAR) as h from range(1000000))`;
-
 /** A v1 connection: sends one query at a time and times its frames. */
 class V1Client {
   #ws;
@@ -114,7 +108,7 @@ function serverNumbers(runs, rows, key = 'lastByteMs') {
 
 
 /** Streamed 10M rows: time to the first batch, and end to end against the same result unstreamed. */
-const streamWorkload = {
+const streamWorkload = (NUMERIC_10M) => ({
   name: 'stream-numeric-10m',
   title: '10M rows × (INTEGER, DOUBLE, BIGINT) streamed (v1): first batch, and end to end vs unstreamed',
   async run(ctx) {
@@ -150,7 +144,7 @@ const streamWorkload = {
       client.close();
     }
   },
-};
+});
 
 /** Plain vs lz4 vs zstd: bytes on the wire and time to the last byte, unstreamed. */
 function compressionWorkload(name, title, sql, rows) {
@@ -191,9 +185,9 @@ function compressionWorkload(name, title, sql, rows) {
   };
 }
 
-/** The v1 workloads, appended to the bench's list. */
-export const V1_WORKLOADS = [
-  streamWorkload,
+/** The v1 workloads, appended to the bench's list; the SQL is the baseline workloads' own. */
+export const v1Workloads = ({ NUMERIC_10M, MIXED_1M }) => [
+  streamWorkload(NUMERIC_10M),
   compressionWorkload('compress-numeric-10m', '10M rows × (INTEGER, DOUBLE, BIGINT) as Arrow: plain, lz4, zstd (v1)', NUMERIC_10M, 10_000_000),
   compressionWorkload(
     'compress-mixed-1m',

@@ -14,7 +14,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { fmtCount, fmtMs, median, summarize } from './report.mjs';
-import { V1_WORKLOADS } from './stream-workloads.mjs';
+import { v1Workloads } from './stream-workloads.mjs';
 
 const MB = 1e6;
 
@@ -421,7 +421,7 @@ export const WORKLOADS = [
       }
     },
   },
-  ...V1_WORKLOADS,
+  ...v1Workloads({ NUMERIC_10M, MIXED_1M }),
 ];
 
 /** A 1M-row IPC stream built with apache-arrow (outside any timed region). */

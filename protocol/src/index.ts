@@ -16,6 +16,7 @@ export * from './validator.js';
 export * from './parse.js';
 export * from './query-rules.js';
 export * from './json-depth.js';
+export * from './stream-request.js';
 export * from './catalog.js';
 export * from './params.js';
 export * from './negotiation.js';

@@ -20,6 +20,7 @@ const { writeFileSync } = await import('node:fs');
 const { availableParallelism, cpus, totalmem } = await import('node:os');
 const { fileURLToPath } = await import('node:url');
 const { BenchClient } = await import('./lib/client.mjs');
+const { V1Client } = await import('./lib/stream-workloads.mjs');
 const { startServerProcess, RssMonitor } = await import('./lib/server-process.mjs');
 const { summarize, formatTable, formatGoals } = await import('./lib/report.mjs');
 const { WORKLOADS } = await import('./lib/workloads.mjs');
@@ -148,6 +149,7 @@ try {
         quick,
         inProcess,
         connect,
+        connectV1: () => V1Client.connect(target.url, { token: args.token }),
         echo,
         startRss: () => monitor?.start(),
         log: (text) => log(`  ${text}`),

@@ -93,6 +93,16 @@ const program = new Command('duckwire-server')
     nonNegativeInt('--ping-interval'),
   )
   .option('--progress-interval <ms>', 'duckwire.v1: least time between two progress messages of a query', positiveInt('--progress-interval'))
+  .option(
+    '--max-cursors <n>',
+    'duckwire.v1 cursors open at once per connection (each holds a DuckDB connection; default 8, 0 = no limit)',
+    nonNegativeInt('--max-cursors'),
+  )
+  .option(
+    '--cursor-idle-timeout-ms <ms>',
+    'close a paused duckwire.v1 cursor after this long without fetch (default 60000, 0 = never)',
+    nonNegativeInt('--cursor-idle-timeout-ms'),
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -127,6 +137,8 @@ const flags = program.opts<{
   queryTimeout?: number;
   pingInterval?: number;
   progressInterval?: number;
+  maxCursors?: number;
+  cursorIdleTimeoutMs?: number;
   logLevel: LogLevel;
 }>();
 
@@ -161,6 +173,8 @@ try {
     queryTimeoutMs: flags.queryTimeout,
     pingIntervalMs: flags.pingInterval,
     progressIntervalMs: flags.progressInterval,
+    maxCursorsPerConnection: flags.maxCursors,
+    cursorIdleTimeoutMs: flags.cursorIdleTimeoutMs,
     logger,
   });
   let stopping = false;

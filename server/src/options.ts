@@ -81,6 +81,13 @@ export interface ServerOptions {
   readonly sqlExtensions?: boolean;
   /** duckwire.v1: shortest time between two `progress` messages of one query, in ms. Default 100. */
   readonly progressIntervalMs?: number;
+  /**
+   * duckwire.v1: most cursors (streamed queries with `fetchRows`) open at once on one connection;
+   * each holds a DuckDB connection while it waits for `fetch`. Default 8; 0 means no limit.
+   */
+  readonly maxCursorsPerConnection?: number;
+  /** duckwire.v1: a paused cursor with no `fetch` for this many ms is closed (`cursor_timeout`). Default 60000; 0 means never. */
+  readonly cursorIdleTimeoutMs?: number;
   /** Logger; by default JSON lines on stderr at level `info`. */
   readonly logger?: Logger;
 }
@@ -134,5 +141,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     allowedDirectories: options.allowedDirectories?.map((dir) => resolve(dir)),
     sqlExtensions: options.sqlExtensions ?? true,
     progressIntervalMs: options.progressIntervalMs ?? 100,
+    maxCursorsPerConnection: options.maxCursorsPerConnection ?? 8,
+    cursorIdleTimeoutMs: options.cursorIdleTimeoutMs ?? 60_000,
   };
 }

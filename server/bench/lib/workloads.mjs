@@ -14,6 +14,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { fmtCount, fmtMs, median, summarize } from './report.mjs';
+import { v1Workloads } from './stream-workloads.mjs';
 
 const MB = 1e6;
 
@@ -478,6 +479,7 @@ export const WORKLOADS = [
       }
     },
   },
+  ...v1Workloads({ NUMERIC_10M, MIXED_1M }),
 ];
 
 /** A 1M-row IPC stream built with apache-arrow (outside any timed region). */

@@ -3,6 +3,7 @@ import { Schema } from 'apache-arrow';
 import { BatchBody } from './body-sink.js';
 import { type ColumnPlan, type DictionaryPlan, planColumn } from './column-plan.js';
 import { chunkVector, type RawDataChunk } from '../database/vector-memory.js';
+import { rangeSelection } from './encoders/column-encoder.js';
 import { encodeBatchMessage, type MessageAllocator } from './ipc-message.js';
 
 /**
@@ -47,11 +48,17 @@ export class BatchEncoder {
     return total;
   }
 
-  /** Copies the `rowCount` rows of a DuckDB data chunk into the batch being built. */
-  append(chunk: RawDataChunk, rowCount: number): void {
+  /**
+   * Copies `rowCount` rows of a DuckDB data chunk into the batch being built: all of them, or,
+   * when `firstRow` and the chunk's own size `chunkRows` say so, the rows `[firstRow, firstRow +
+   * rowCount)` (a chunk split between two batches).
+   */
+  append(chunk: RawDataChunk, rowCount: number, firstRow = 0, chunkRows = rowCount): void {
     if (rowCount === 0) return;
+    const whole = firstRow === 0 && rowCount === chunkRows;
+    const sel = whole ? null : rangeSelection(firstRow, firstRow + rowCount);
     for (let i = 0; i < this.columns.length; i++) {
-      this.columns[i].encoder.append(chunkVector(chunk, i), rowCount, null);
+      this.columns[i].encoder.append(chunkVector(chunk, i), chunkRows, sel);
     }
     this.rows += rowCount;
   }
@@ -61,10 +68,19 @@ export class BatchEncoder {
    * buffer by default); starts a new batch.
    */
   flush(allocate?: MessageAllocator): Uint8Array {
+    const { rows, body } = this.flushBody();
+    return encodeBatchMessage(rows, body, undefined, allocate);
+  }
+
+  /**
+   * The row count and body of the rows appended so far; starts a new batch. The body's parts lie
+   * in the encoders' memory, valid only until the next {@link append}.
+   */
+  flushBody(): { readonly rows: number; readonly body: BatchBody } {
     const body = new BatchBody();
     for (const column of this.columns) column.encoder.flush(body);
-    const message = encodeBatchMessage(this.rows, body, undefined, allocate);
+    const rows = this.rows;
     this.rows = 0;
-    return message;
+    return { rows, body };
   }
 }

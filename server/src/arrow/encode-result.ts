@@ -4,13 +4,14 @@ import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { BatchEncoder } from './batch-encoder.js';
 import { arrowBufferPool, type BufferPool } from './buffer-pool.js';
 import { encodeDictionaryMessage } from './dictionary-message.js';
-import { endOfStreamMarker, type MessageAllocator } from './ipc-message.js';
+import { ARROW_CODEC_ID, type CompressionCodec, compressBody, detachBody } from './body-compression.js';
+import { encodeBatchMessage, endOfStreamMarker, type MessageAllocator } from './ipc-message.js';
 import { noteChunkBytesRead } from './native-memory.js';
 import { type ResultShape, resultShape } from './result-shape.js';
 import { encodeSchemaMessage } from './schema-message.js';
-import { type ChunkEncoder, pumpResult, type ResultLimits } from '../result/pump.js';
+import { type ChunkEncoder, pumpResult, type ResultLimits, type RowPacer } from '../result/pump.js';
 
-/** Options of {@link encodeArrowStream}. */
+/** Options of {@link encodeArrowStream} and {@link encodeArrowPieces}. */
 export interface ArrowEncodeOptions extends ResultLimits {
   /**
    * Time zone written on TIMESTAMP WITH TIME ZONE columns (the values are UTC instants whatever
@@ -23,6 +24,17 @@ export interface ArrowEncodeOptions extends ResultLimits {
    * consumer that keeps the pieces need not care. Default: the shared {@link arrowBufferPool}.
    */
   readonly bufferPool?: BufferPool;
+  /**
+   * Arrow IPC body compression of the record batches (the schema and dictionaries stay plain).
+   * The byte limit counts the uncompressed bodies. Default: none.
+   */
+  readonly compression?: CompressionCodec;
+  /**
+   * Send the first record batch as soon as the first DuckDB chunk is read, then batches twice as
+   * large each time up to the usual size (a streamed result: time to first rows). Default: false,
+   * every batch is of the usual size.
+   */
+  readonly growBatches?: boolean;
 }
 
 /** A record batch is sent once it holds this many rows (60 DuckDB chunks of 2048)… */
@@ -30,29 +42,56 @@ export const BATCH_TARGET_ROWS = 60 * 2048;
 /** …or this many body bytes, whichever comes first. */
 export const BATCH_TARGET_BYTES = 16 * 1024 * 1024;
 
+/** One piece of an Arrow result, as {@link encodeArrowPieces} yields it. */
+export interface ArrowPiece {
+  /** `head`: the schema and dictionary messages; `batch`: one record batch message; `end`: the end-of-stream marker. */
+  readonly kind: 'head' | 'batch' | 'end';
+  /** The bytes: a promise while a compressed batch is still being compressed (await it at once). */
+  readonly bytes: Uint8Array | Promise<Uint8Array>;
+  /** Rows in a batch (0 for the head and the end). */
+  readonly rows: number;
+}
+
 /**
- * Yields the bytes of one Arrow IPC stream for a DuckDB result, piece by piece as batches are
- * ready: the schema message first (with the dictionaries of ENUM columns), then record batch
- * messages, then the end-of-stream marker. Concatenated, the pieces are a complete IPC stream.
- * The loop (fetching ahead, limits, the end of the stream) is {@link pumpResult}'s.
+ * Yields the pieces of one Arrow IPC stream for a DuckDB result as batches are ready: the head
+ * (schema message, with the dictionaries of ENUM columns), record batch messages, then the
+ * end-of-stream marker. The bytes of the pieces concatenated are a complete IPC stream. The loop
+ * (fetching ahead, limits, pacing, the end of the stream) is {@link pumpResult}'s; with a
+ * `pacer`, a batch ends wherever the pacer pauses the result.
  *
  * @throws UnsupportedTypeError (before yielding anything) for a column type with no faithful
  *   Arrow encoding.
  * @throws ResultTooLargeError before yielding a batch that would exceed `maxRows` or `maxBytes`.
  */
-export function encodeArrowStream(
+export function encodeArrowPieces(
+  result: DuckDBResult,
+  options: ArrowEncodeOptions = {},
+  pacer?: RowPacer,
+): AsyncGenerator<ArrowPiece, void, undefined> {
+  return pumpResult(result, () => new ArrowChunkEncoder(result, options), options, pacer);
+}
+
+/**
+ * Yields the bytes of one Arrow IPC stream for a DuckDB result, piece by piece as batches are
+ * ready (see {@link encodeArrowPieces}). Concatenated, the pieces are a complete IPC stream.
+ */
+export async function* encodeArrowStream(
   result: DuckDBResult,
   options: ArrowEncodeOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  return pumpResult(result, () => new ArrowChunkEncoder(result, options), options);
+  for await (const piece of encodeArrowPieces(result, options)) yield await piece.bytes;
 }
 
 /** Turns chunks into Arrow IPC messages: DuckDB chunks are gathered into record batches of about {@link BATCH_TARGET_ROWS} rows. */
-class ArrowChunkEncoder implements ChunkEncoder<Uint8Array> {
+class ArrowChunkEncoder implements ChunkEncoder<ArrowPiece> {
   byteCount = 0;
   readonly #shape: ResultShape;
   readonly #batches: BatchEncoder;
   readonly #allocate: MessageAllocator;
+  readonly #compression: CompressionCodec | undefined;
+  readonly #growBatches: boolean;
+  /** Rows at which the batch being built is sent. */
+  #targetRows: number;
 
   /** @throws UnsupportedTypeError for a column type with no faithful Arrow encoding. */
   constructor(result: DuckDBResult, options: ArrowEncodeOptions) {
@@ -61,39 +100,60 @@ class ArrowChunkEncoder implements ChunkEncoder<Uint8Array> {
     this.#batches = new BatchEncoder(this.#shape.names, this.#shape.types, timeZone);
     const pool = options.bufferPool ?? arrowBufferPool;
     this.#allocate = (size) => pool.take(size);
+    this.#compression = options.compression;
+    this.#growBatches = options.growBatches ?? false;
+    this.#targetRows = this.#growBatches ? 1 : BATCH_TARGET_ROWS;
   }
 
-  start(): Uint8Array {
+  start(): ArrowPiece {
     const batches = this.#batches;
     this.#shape.head ??= joinBytes([
       encodeSchemaMessage(batches.schema),
       ...batches.dictionaries.map(encodeDictionaryMessage),
     ]);
-    return this.#counted(this.#shape.head);
+    this.byteCount += this.#shape.head.byteLength;
+    return { kind: 'head', bytes: this.#shape.head, rows: 0 };
   }
 
-  encode(chunk: DuckDBDataChunk, rowCount: number): Uint8Array | undefined {
+  encode(chunk: DuckDBDataChunk, rowCount: number, firstRow: number): ArrowPiece | undefined {
     const batches = this.#batches;
     const bytesBefore = batches.byteLength;
-    batches.append(chunk.chunk, rowCount);
+    batches.append(chunk.chunk, rowCount, firstRow, chunk.rowCount);
     const bytes = batches.byteLength;
     noteChunkBytesRead(bytes - bytesBefore);
-    if (batches.rowCount >= BATCH_TARGET_ROWS || bytes >= BATCH_TARGET_BYTES)
-      return this.#counted(batches.flush(this.#allocate));
+    if (batches.rowCount >= this.#targetRows || bytes >= BATCH_TARGET_BYTES) return this.#batch();
     return undefined;
   }
 
-  flush(): Uint8Array | undefined {
-    return this.#batches.rowCount > 0 ? this.#counted(this.#batches.flush(this.#allocate)) : undefined;
+  flush(): ArrowPiece | undefined {
+    return this.#batches.rowCount > 0 ? this.#batch() : undefined;
   }
 
-  end(): Uint8Array {
-    return this.#counted(endOfStreamMarker());
+  end(): ArrowPiece {
+    const marker = endOfStreamMarker();
+    this.byteCount += marker.byteLength;
+    return { kind: 'end', bytes: marker, rows: 0 };
   }
 
-  #counted(piece: Uint8Array): Uint8Array {
-    this.byteCount += piece.byteLength;
-    return piece;
+  #batch(): ArrowPiece {
+    const batches = this.#batches;
+    if (this.#growBatches) this.#targetRows = Math.min(BATCH_TARGET_ROWS, Math.max(2048, batches.rowCount) * 2);
+    if (this.#compression === undefined) {
+      const rows = batches.rowCount;
+      const bytes = batches.flush(this.#allocate);
+      this.byteCount += bytes.byteLength;
+      return { kind: 'batch', bytes, rows };
+    }
+    const { rows, body } = batches.flushBody();
+    const codec = this.#compression;
+    const allocate = this.#allocate;
+    const detached = detachBody(body);
+    // The limits count what the batch would be uncompressed: its body.
+    for (const buffer of detached.buffers) this.byteCount += buffer.byteLength;
+    const bytes = compressBody(detached, codec).then((compressed) =>
+      encodeBatchMessage(rows, compressed, undefined, allocate, ARROW_CODEC_ID[codec]),
+    );
+    return { kind: 'batch', bytes, rows };
   }
 }
 

@@ -41,12 +41,16 @@ const allocateZeroed: MessageAllocator = (size) => new Uint8Array(size);
  * of the Message, DictionaryBatch and RecordBatch tables of Message.fbs), then the body buffers
  * are copied once into place, each at an 8-byte aligned offset. The message is written into
  * `allocate(size)` (a fresh buffer by default); every byte of it is written, padding included.
+ * With `compressionCodec` (an Arrow `CompressionType`), the RecordBatch carries a
+ * `BodyCompression` table naming it: the body's buffers must then be compressed as the format
+ * says (see body-compression.ts).
  */
 export function encodeBatchMessage(
   length: number,
   body: BatchBody,
   dictionaryId?: number,
   allocate: MessageAllocator = allocateZeroed,
+  compressionCodec?: number,
 ): Uint8Array {
   const nodeCount = body.nodes.length / 2;
   const bufferCount = body.buffers.length;
@@ -65,10 +69,15 @@ export function encodeBatchMessage(
 
   // Metadata layout (offsets from the start of the flatbuffer; see writeMetadata).
   const dictionary = dictionaryId !== undefined;
+  const compressed = compressionCodec !== undefined;
   const recordBatchBase = dictionary ? 80 : 40;
-  const nodesVector = recordBatchBase + 36;
+  // With compression the RecordBatch table has a fourth field (24 bytes instead of 20); the nodes
+  // vector moves so that its int64 elements stay 8-byte aligned.
+  const nodesVector = recordBatchBase + (compressed ? 44 : 36);
   const buffersVector = nodesVector + 4 + nodeCount * 16 + 4;
-  const metadataSize = buffersVector + 4 + bufferCount * 16;
+  // BodyCompression: vtable (8 bytes) then table (8 bytes), after the buffers vector.
+  const compressionVtable = buffersVector + 4 + bufferCount * 16;
+  const metadataSize = compressionVtable + (compressed ? 16 : 0);
   const metaLength = align8(metadataSize + 8) - 8;
 
   const out = allocate(8 + metaLength + bodyLength);
@@ -101,14 +110,24 @@ export function encodeBatchMessage(
     view.setUint8(m + 72, 0); // isDelta = false
   }
 
-  // RecordBatch vtable at base: size 10, table size 20; length@8, nodes@4, buffers@16.
+  // RecordBatch vtable at base: size 10, table size 20; length@8, nodes@4, buffers@16
+  // (+ compression@20: size 12, table size 24).
   const b = recordBatchBase;
-  setU16s(view, m + b, [10, 20, 8, 4, 16]);
+  if (compressed) setU16s(view, m + b, [12, 24, 8, 4, 16, 20]);
+  else setU16s(view, m + b, [10, 20, 8, 4, 16]);
   // RecordBatch table at base + 16.
   view.setInt32(m + b + 16, 16, true);
   view.setUint32(m + b + 20, nodesVector - (b + 20), true);
   setI64(view, m + b + 24, length);
   view.setUint32(m + b + 32, buffersVector - (b + 32), true);
+  if (compressed) {
+    view.setUint32(m + b + 36, compressionVtable + 8 - (b + 36), true);
+    // BodyCompression vtable: size 8, table size 8; codec@4, method@5 (BUFFER = 0).
+    setU16s(view, m + compressionVtable, [8, 8, 4, 5]);
+    view.setInt32(m + compressionVtable + 8, 8, true);
+    view.setUint8(m + compressionVtable + 12, compressionCodec);
+    view.setUint8(m + compressionVtable + 13, 0);
+  }
   // nodes: [FieldNode { length: long, null_count: long }]
   view.setUint32(m + nodesVector, nodeCount, true);
   for (let i = 0; i < nodeCount; i++) {

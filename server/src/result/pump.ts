@@ -15,6 +15,22 @@ export interface ResultLimits {
 }
 
 /**
+ * Paces a result (a duckwire.v1 cursor): the pump hands on at most `allowance` rows, then waits
+ * for more before it asks DuckDB for anything else. A chunk that holds more rows than are allowed
+ * is split: the rest is kept (the chunk stays alive) and encoded after the wait.
+ */
+export interface RowPacer {
+  /** Rows to hand on before the first pause (at least 1). */
+  readonly allowance: number;
+  /**
+   * Called once the allowance is used up and every piece holding those rows was yielded (and
+   * taken by the consumer); `rows` is the number of rows handed on so far. Resolves with the next
+   * allowance (at least 1), or rejects to end the result (a timeout, a cancellation).
+   */
+  pause(rows: number): Promise<number>;
+}
+
+/**
  * How one output format turns the chunks of a result into pieces (Arrow IPC messages, JSON text).
  * {@link pumpResult} makes one per result and calls `start` once, `encode` for every chunk, then `flush` and `end`.
  */
@@ -23,8 +39,12 @@ export interface ChunkEncoder<Piece> {
   readonly byteCount: number;
   /** The piece to send before any chunk is fetched (e.g. an Arrow schema), or undefined. */
   start(): Piece | undefined;
-  /** Takes the rows of one chunk (its memory is valid only during the call); returns a piece ready to send, or undefined. */
-  encode(chunk: DuckDBDataChunk, rowCount: number): Piece | undefined;
+  /**
+   * Takes `rowCount` rows of one chunk, from row `firstRow` on (0 and all of its rows unless the
+   * result is paced); the chunk's memory is valid only during the call. Returns a piece ready to
+   * send, or undefined.
+   */
+  encode(chunk: DuckDBDataChunk, rowCount: number, firstRow: number): Piece | undefined;
   /** After the last chunk: what is still held back (e.g. a partly filled Arrow batch), or undefined. */
   flush(): Piece | undefined;
   /** The piece that closes the output (Arrow's end-of-stream marker, JSON's `]`). */
@@ -51,6 +71,7 @@ export async function* pumpResult<Piece>(
   result: DuckDBResult,
   makeEncoder: () => ChunkEncoder<Piece>,
   limits: ResultLimits = {},
+  pacer?: RowPacer,
 ): AsyncGenerator<Piece, void, undefined> {
   const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
   const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -65,25 +86,47 @@ export async function* pumpResult<Piece>(
   if (head !== undefined) yield withinBytes(head);
 
   let rows = 0;
+  // Rows still to hand on before the pacer pauses the result (unpaced: no end).
+  let allowance = pacer ? pacer.allowance : Number.POSITIVE_INFINITY;
+  // The part of a chunk that a pause split off, encoded once the result goes on.
+  let kept: { readonly chunk: DuckDBDataChunk; readonly from: number } | undefined;
   let pending: Promise<DuckDBDataChunk | null> | undefined = result.fetchChunk();
   try {
     for (;;) {
-      const chunk: DuckDBDataChunk | null = await pending;
-      pending = undefined;
-      const rowCount = chunk === null ? 0 : chunk.rowCount;
-      if (chunk === null || rowCount === 0) {
-        assertStreamCompleted(result);
-        break;
+      let chunk: DuckDBDataChunk | null;
+      let from = 0;
+      if (kept) {
+        ({ chunk, from } = kept);
+        kept = undefined;
+      } else {
+        chunk = await pending!;
+        pending = undefined;
+        if (chunk === null || chunk.rowCount === 0) {
+          assertStreamCompleted(result);
+          break;
+        }
+        if (rows + chunk.rowCount > maxRows)
+          throw new ResultTooLargeError(`The result has more than the limit of ${maxRows} rows`);
       }
-      rows += rowCount;
-      if (rows > maxRows) throw new ResultTooLargeError(`The result has more than the limit of ${maxRows} rows`);
-      pending = result.fetchChunk();
-      const piece = encoder.encode(chunk, rowCount);
+      const available = chunk.rowCount - from;
+      const take = Math.min(available, allowance);
+      if (take < available) kept = { chunk, from: from + take };
+      rows += take;
+      allowance -= take;
+      // Fetch one ahead only when more rows are wanted: a paused result computes nothing more.
+      if (!kept && allowance > 0) pending = result.fetchChunk();
+      const piece = encoder.encode(chunk, take, from);
       if (piece !== undefined) {
         // Suspended at the yield, the fetch may fail before anyone awaits it: that must not count
         // as an unhandled rejection (it is still thrown where `pending` is awaited).
-        pending.catch(ignore);
+        pending?.catch(ignore);
         yield withinBytes(piece);
+      }
+      if (allowance === 0 && pacer) {
+        const rest = encoder.flush();
+        if (rest !== undefined) yield withinBytes(rest);
+        allowance = await pacer.pause(rows);
+        if (!kept) pending = result.fetchChunk();
       }
     }
   } finally {

@@ -4,6 +4,7 @@
  * relies on the list, and the session refuses any v1 feature whose capability is not here.
  */
 import { Capability, type HelloLimits, type HelloMessage, SUBPROTOCOL_V1, type ServerInfo } from '@duckwire/protocol';
+import { COMPRESSION_CODECS } from '../arrow/body-compression.js';
 import type { ResolvedOptions } from '../options.js';
 
 /** The v1 capabilities this server implements. */
@@ -14,6 +15,9 @@ export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(
   Capability.Params,
   Capability.Progress,
   Capability.Session,
+  Capability.Stream,
+  Capability.Cursor,
+  Capability.Compression,
 ]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
@@ -29,6 +33,8 @@ export function helloLimits(options: ResolvedOptions): HelloLimits {
     maxRows: options.maxResultRows ?? 0,
     maxBytes: options.maxResultBytes,
     progressIntervalMs: options.progressIntervalMs,
+    maxCursorsPerConnection: options.maxCursorsPerConnection,
+    cursorIdleTimeoutMs: options.cursorIdleTimeoutMs,
   };
 }
 
@@ -39,6 +45,7 @@ export function buildHello(options: ResolvedOptions, server: ServerInfo): HelloM
     type: 'hello',
     protocol: SUBPROTOCOL_V1,
     capabilities: [...SERVER_CAPABILITIES],
+    ...(SERVER_CAPABILITIES.has(Capability.Compression) ? { compression: [...COMPRESSION_CODECS] } : {}),
     auth: authRequired ? 'required' : 'none',
     limits: helloLimits(options),
     ...(authRequired ? {} : { server }),

@@ -24,6 +24,8 @@ import type { JsonTemporal } from '../json/temporal.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { type ProgressReporter, reportProgress } from './progress-reporter.js';
+import { sendStreamedArrow } from '../stream/send-stream.js';
+import type { CursorRegistry } from '../stream/cursor-registry.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -40,6 +42,8 @@ export interface QueryContext {
   readonly lessee: Lessee;
   /** Where the query's connection comes from: the pool, or the v1 session's pinned connection. */
   readonly connections: ConnectionSource;
+  /** This connection's streamed queries and cursors (duckwire.v1). */
+  readonly cursors: CursorRegistry;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;
@@ -214,9 +218,14 @@ async function answer(
     writer.sendText(stringifyServerMessage({ type: 'ok', queryId: task.queryId }));
     return;
   }
+  const arrowOptions = { ...limitsOf(context, query), timeZone: context.database.timeZone, compression: query.compression };
+  if (query.stream) {
+    await sendStreamedArrow(context, result, query, task, arrowOptions);
+    return;
+  }
   await writer.sendStreamed(
     encodeFrameHead({ type: 'arrow', queryId: task.queryId }),
-    encodeArrowStream(result, { ...limitsOf(context, query), timeZone: context.database.timeZone }),
+    encodeArrowStream(result, arrowOptions),
     {
       isCancelled: () => task.cancelled,
       cancelledError: () => task.outcome(undefined),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ArrowQuery,
   type ClientBinaryHeader,
   type ClientMessage,
   CloseCode,
@@ -11,6 +12,7 @@ import {
   parseClientFrame,
   SUBPROTOCOL_V1,
   parseClientMessage,
+  streamRequestProblem,
   v1FeaturesOf,
   stringifyServerMessage,
 } from '@duckwire/protocol';
@@ -31,9 +33,10 @@ import { runUpload } from './run-upload.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
 import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
 import { describeServer } from '../version.js';
+import { CursorRegistry } from '../stream/cursor-registry.js';
 
 /** What a session needs from the server. */
-export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee' | 'connections'> {
+export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee' | 'connections' | 'cursors'> {
   readonly channels: ChannelRegistry;
   /** Whether the server is shutting down (new work is refused). */
   readonly isShuttingDown: () => boolean;
@@ -49,6 +52,7 @@ export class Session implements Subscriber {
   readonly #writer: SocketWriter;
   readonly #tasks = new Map<string, { task: QueryTask; done: Promise<void> }>();
   readonly #subscriptions = new Set<string>();
+  readonly #cursors: CursorRegistry;
   #authenticated: boolean;
   #closed = false;
   /** Whether this connection negotiated duckwire.v1 (the `duckwire.v1` subprotocol was selected). */
@@ -72,12 +76,17 @@ export class Session implements Subscriber {
       release: (connection, options) => pool.release(connection, options),
       pinned: false,
     };
+    this.#cursors = new CursorRegistry({
+      maxCursors: context.options.maxCursorsPerConnection,
+      idleTimeoutMs: context.options.cursorIdleTimeoutMs,
+    });
     this.#queryContext = {
       ...context,
       writer: this.#writer,
       v1: ws.protocol === SUBPROTOCOL_V1,
       lessee: this,
       connections: pooled,
+      cursors: this.#cursors,
     };
     this.#authenticated = context.options.authToken === undefined;
     this.#v1 = ws.protocol === SUBPROTOCOL_V1;
@@ -203,6 +212,12 @@ export class Session implements Subscriber {
       return;
     }
     if (this.#refuseNotNegotiated(parsed.value)) return;
+    const problem = this.#v1 ? streamRequestProblem(parsed.value) : undefined;
+    if (problem !== undefined) {
+      const queryId = 'queryId' in parsed.value ? parsed.value.queryId : undefined;
+      this.#sendError({ code: ErrorCode.InvalidMessage, message: problem, ...(queryId ? { queryId } : {}) });
+      return;
+    }
     this.#dispatch(parsed.value);
   }
 
@@ -243,10 +258,13 @@ export class Session implements Subscriber {
         return;
       case 'arrow':
       case 'json':
-      case 'exec':
-      {
+      case 'exec': {
         // Decided on arrival: a query sent inside a session runs on its connection, in order.
         const context = this.#pinned ? { ...this.#queryContext, connections: pinnedSource(this.#pinned) } : this.#queryContext;
+        if (message.type === 'arrow' && message.stream) {
+          this.#start(message.queryId, (task) => this.#runStream(context, message, task), message.timeoutMs);
+          return;
+        }
         this.#start(message.queryId, (task) => runQuery(context, message, task), message.timeoutMs);
         return;
       }
@@ -276,14 +294,21 @@ export class Session implements Subscriber {
       case 'ping':
         this.#send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
         return;
+      case 'fetch':
+        // Not a query of its own: a fetch that fits no paused cursor is refused without a queryId,
+        // so that the cursor's query (if any) still gets exactly one terminal reply.
+        if (!this.#cursors.resume(message.queryId, message.rows)) {
+          this.#sendError({
+            code: ErrorCode.InvalidState,
+            message: `fetch: "${message.queryId}" is not a paused cursor of this connection`,
+          });
+        }
+        return;
       case 'beginSession':
         this.#beginSession(message.queryId);
         return;
       case 'endSession':
         this.#endSession(message.queryId);
-        return;
-      case 'fetch':
-        // v1-only: refused by #refuseNotNegotiated until this server implements its capability.
         return;
       default: {
         // A message type added to ClientMessage but not handled here fails to compile.
@@ -357,6 +382,16 @@ export class Session implements Subscriber {
 
   #refuseState(queryId: string | undefined, message: string): void {
     this.#sendError({ code: ErrorCode.InvalidState, message, ...(queryId ? { queryId } : {}) });
+  }
+
+  /** A streamed arrow query: registered as a stream (a cursor with `fetchRows`) while it runs. */
+  async #runStream(context: QueryContext, message: ArrowQuery, task: QueryTask): Promise<void> {
+    this.#cursors.open(task.queryId, message.fetchRows !== undefined);
+    try {
+      await runQuery(context, message, task);
+    } finally {
+      this.#cursors.close(task.queryId);
+    }
   }
 
   #onBinary(bytes: Buffer): void {

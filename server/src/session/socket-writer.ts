@@ -80,6 +80,39 @@ export class SocketWriter {
     this.#send(Buffer.concat([head, payload]), true);
   }
 
+  /**
+   * Send one binary message — a checked frame head (`encodeFrameHead`), then `payload` — in its
+   * turn (after a streamed message being written), and resolve once the socket can take more: at
+   * once while its buffer stays below the high-water mark, else when this message was flushed.
+   * A streamed result awaits this before it asks DuckDB for more rows, so a client that reads
+   * slowly holds the query back instead of filling the server's memory. `onSent(payload)` is
+   * called once the writer is done with the payload. Rejects with {@link SocketClosedError} when
+   * the socket closed first.
+   */
+  sendFrame(head: FrameHead, payload: Uint8Array, onSent?: (payload: Uint8Array) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const write = () => {
+        if (!this.open) {
+          onSent?.(payload);
+          reject(new SocketClosedError());
+          return;
+        }
+        // Two fragments of one message, written back to back: nothing can come between them.
+        this.#ws.send(head, { binary: true, fin: false });
+        const wait = this.#ws.bufferedAmount + payload.byteLength > HIGH_WATER_BYTES;
+        this.#ws.send(payload, { binary: true, fin: true }, (error) => {
+          onSent?.(payload);
+          if (!wait) return;
+          if (error) reject(new SocketClosedError());
+          else resolve();
+        });
+        if (!wait) resolve();
+      };
+      if (this.#holders === 0) write();
+      else void this.#withLock(async () => write());
+    });
+  }
+
   /** Sends (now or after the streamed message being written); `sent` is called once the writer is done with `data`. */
   #send(data: string | Uint8Array, binary: boolean, sent?: SentCallback): void {
     if (this.#holders === 0) {

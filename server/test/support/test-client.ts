@@ -14,6 +14,8 @@ import WebSocket from 'ws';
 export type Reply =
   | (ServerMessage & { kind: 'text' })
   | { kind: 'arrow'; type: 'arrow'; queryId: string; table: Table; bytes: Uint8Array }
+  /** A frame of a duckwire.v1 streamed result, undecoded (`schema`, or `batch` with its `seq` and `rows`). */
+  | { kind: 'frame'; type: 'schema' | 'batch'; queryId: string; seq?: number; rows?: number; payload: Uint8Array }
   | { kind: 'bad-binary'; type: 'bad-binary'; queryId?: string; reason: string }
   | { kind: 'bad-text'; type: 'bad-text'; reason: string };
 
@@ -92,6 +94,10 @@ export class TestClient {
       return { kind: 'bad-binary', type: 'bad-binary', queryId: read.header.queryId, reason: 'aborted result' };
     }
     const { header, payload } = read.frame;
+    if (header.type === 'schema') return { kind: 'frame', type: 'schema', queryId: header.queryId, payload };
+    if (header.type === 'batch') {
+      return { kind: 'frame', type: 'batch', queryId: header.queryId, seq: header.seq, rows: header.rows, payload };
+    }
     try {
       return { kind: 'arrow', type: 'arrow', queryId: header.queryId, table: tableFromIPC(payload), bytes: payload };
     } catch (error) {

@@ -93,6 +93,8 @@ const program = new Command('duckwire-server')
     nonNegativeInt('--ping-interval'),
   )
   .option('--progress-interval <ms>', 'duckwire.v1: least time between two progress messages of a query', positiveInt('--progress-interval'))
+  .option('--max-upload-bytes <n>', 'largest chunked upload, all parts together (v1)', positiveInt('--max-upload-bytes'))
+  .option('--upload-dir <dir>', 'directory for the temporary files of file uploads (default: a folder in the OS temp directory)')
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -127,6 +129,8 @@ const flags = program.opts<{
   queryTimeout?: number;
   pingInterval?: number;
   progressInterval?: number;
+  maxUploadBytes?: number;
+  uploadDir?: string;
   logLevel: LogLevel;
 }>();
 
@@ -161,6 +165,8 @@ try {
     queryTimeoutMs: flags.queryTimeout,
     pingIntervalMs: flags.pingInterval,
     progressIntervalMs: flags.progressInterval,
+    maxUploadBytes: flags.maxUploadBytes,
+    uploadDir: flags.uploadDir,
     logger,
   });
   let stopping = false;

@@ -14,6 +14,8 @@ export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(
   Capability.Params,
   Capability.Progress,
   Capability.Session,
+  Capability.ChunkedUpload,
+  Capability.FileUpload,
 ]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
@@ -29,6 +31,7 @@ export function helloLimits(options: ResolvedOptions): HelloLimits {
     maxRows: options.maxResultRows ?? 0,
     maxBytes: options.maxResultBytes,
     progressIntervalMs: options.progressIntervalMs,
+    maxUploadBytes: options.maxUploadBytes,
   };
 }
 

@@ -24,6 +24,7 @@ import type { JsonTemporal } from '../json/temporal.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedOptions } from '../options.js';
 import { type ProgressReporter, reportProgress } from './progress-reporter.js';
+import type { UploadSpace } from '../upload/upload-space.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -40,6 +41,8 @@ export interface QueryContext {
   readonly lessee: Lessee;
   /** Where the query's connection comes from: the pool, or the v1 session's pinned connection. */
   readonly connections: ConnectionSource;
+  /** Where file uploads are written before DuckDB reads them. */
+  readonly uploads: UploadSpace;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;

@@ -140,6 +140,12 @@ try {
   }
 
   for (const workload of workloads) {
+    if (workload.freshServer && target.kind === 'child' && target.proc?.exitCode === null) {
+      // Its memory is measured from a server that has not grown its heap on earlier workloads.
+      target.proc.kill('SIGTERM');
+      await target.server.exited;
+      target.proc = undefined;
+    }
     await ensureServer();
     log(`${workload.name}: ${workload.title}…`);
     const monitor = target.pid ? new RssMonitor(target.pid) : undefined;

@@ -103,6 +103,8 @@ const program = new Command('duckwire-server')
     'close a paused duckwire.v1 cursor after this long without fetch (default 60000, 0 = never)',
     nonNegativeInt('--cursor-idle-timeout-ms'),
   )
+  .option('--max-upload-bytes <n>', 'largest chunked upload, all parts together (v1)', positiveInt('--max-upload-bytes'))
+  .option('--upload-dir <dir>', 'directory for the temporary files of file uploads (default: a folder in the OS temp directory)')
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .showHelpAfterError('(run duckwire-server --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
@@ -139,6 +141,8 @@ const flags = program.opts<{
   progressInterval?: number;
   maxCursors?: number;
   cursorIdleTimeoutMs?: number;
+  maxUploadBytes?: number;
+  uploadDir?: string;
   logLevel: LogLevel;
 }>();
 
@@ -175,6 +179,8 @@ try {
     progressIntervalMs: flags.progressInterval,
     maxCursorsPerConnection: flags.maxCursors,
     cursorIdleTimeoutMs: flags.cursorIdleTimeoutMs,
+    maxUploadBytes: flags.maxUploadBytes,
+    uploadDir: flags.uploadDir,
     logger,
   });
   let stopping = false;

@@ -61,6 +61,17 @@ export interface ServerOptions {
   readonly queryTimeoutMs?: number;
   /** Send a WebSocket ping every this many ms; a peer that misses two is dropped. 0 = never. Default 30,000. */
   readonly pingIntervalMs?: number;
+  /**
+   * Largest chunked upload (duckwire.v1 `uploadArrow`/`uploadFile` with `chunked`), all its parts
+   * together, in bytes. Default 4 GiB. A single-message upload is bounded by `maxMessageBytes`.
+   */
+  readonly maxUploadBytes?: number;
+  /**
+   * Directory for the temporary files of file uploads (each upload gets a private subdirectory,
+   * removed when it ends). Default: a `duckwire-uploads-` folder made at start in the OS temp
+   * directory, removed at shutdown.
+   */
+  readonly uploadDir?: string;
   /** How many times a statement that failed on a transaction conflict is re-run. Default 5. */
   readonly conflictRetries?: number;
   /**
@@ -94,11 +105,15 @@ export interface ServerOptions {
 
 /** {@link ServerOptions} with every default filled in. */
 export interface ResolvedOptions
-  extends Required<Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'allowedDirectories' | 'logger'>> {
+  extends Required<
+    Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'allowedDirectories' | 'uploadDir' | 'logger'>
+  > {
   readonly authToken: string | undefined;
   readonly maxResultRows: number | undefined;
   /** Absolute paths, or `undefined` for no restriction. */
   readonly allowedDirectories: readonly string[] | undefined;
+  /** The operator's upload directory, or `undefined` for a fresh one in the OS temp directory. */
+  readonly uploadDir: string | undefined;
 }
 
 /** The token in force: `authToken`, or the contents of `authTokenFile`, never both. */
@@ -136,6 +151,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxInFlight: options.maxInFlight ?? 1024,
     queryTimeoutMs: options.queryTimeoutMs ?? 0,
     pingIntervalMs: options.pingIntervalMs ?? 30_000,
+    maxUploadBytes: options.maxUploadBytes ?? 4 * 1024 * 1024 * 1024,
+    uploadDir: options.uploadDir === undefined ? undefined : resolve(options.uploadDir),
     conflictRetries: options.conflictRetries ?? 5,
     readOnly: options.readOnly ?? false,
     allowedDirectories: options.allowedDirectories?.map((dir) => resolve(dir)),

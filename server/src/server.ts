@@ -16,6 +16,7 @@ import { ChannelRegistry } from './pubsub/channel-registry.js';
 import { Readiness } from './readiness.js';
 import { Admission } from './session/admission.js';
 import { Session, type SessionContext } from './session/session.js';
+import { UploadSpace } from './upload/upload-space.js';
 import { describeServer } from './version.js';
 
 /** A running duckwire server. */
@@ -159,7 +160,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
   await listen(http, resolved.port, resolved.host);
 
   let cache: ResultCache | undefined;
+  let uploads: UploadSpace | undefined;
   try {
+    uploads = await UploadSpace.open(resolved.uploadDir).catch((error: Error) => {
+      throw new StartupError(`cannot make the upload directory: ${error.message}`);
+    });
     database = await Database.open({
       path: resolved.dbPath,
       maxConnections: resolved.maxConnections,
@@ -167,7 +172,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
       logger,
       access: {
         readOnly: resolved.readOnly,
-        allowedDirectories: resolved.allowedDirectories,
+        // The server's own file uploads must stay readable by DuckDB under the restriction.
+        allowedDirectories:
+          resolved.allowedDirectories === undefined ? undefined : [...resolved.allowedDirectories, uploads.root],
         sqlExtensions: resolved.sqlExtensions,
       },
     }).catch((error: Error) => {
@@ -177,11 +184,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
   } catch (error) {
     readiness.markFailed();
     await database?.close();
+    await uploads?.close();
     await new Promise((resolve) => http.close(resolve));
     throw error;
   }
   const db = database;
+  const uploadSpace = uploads;
   context = {
+    uploads: uploadSpace,
     database: db,
     options: resolved,
     cache,
@@ -240,6 +250,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
       wss.close();
       await db.close();
       await cache?.close();
+      await uploadSpace.close();
       logger.info('stopped');
     })();
     return closing;

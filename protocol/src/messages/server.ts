@@ -126,6 +126,7 @@ export const HelloLimits = Type.Object(
     pingIntervalMs: Type.Optional(HelloLimit),
     progressIntervalMs: Type.Optional(HelloLimit),
     maxJsonDepth: Type.Optional(HelloLimit),
+    maxUploadBytes: Type.Optional(HelloLimit),
   },
   { description: 'Limits in force on this connection; clients ignore keys they do not know.' },
 );

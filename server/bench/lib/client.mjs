@@ -81,6 +81,24 @@ export class BenchClient {
     return this.#send(queryId, frame, frame.byteLength);
   }
 
+  /**
+   * A duckwire.v1 chunked upload (the connection must have negotiated duckwire.v1): `ipc` sent in
+   * parts of `partBytes`, the first with `uploadArrow` + `chunked`, the rest as `uploadChunk`.
+   */
+  uploadChunked(tableName, ipc, partBytes) {
+    const queryId = `b${++this.#next}`;
+    const first = encodeFrame({ type: 'uploadArrow', queryId, tableName, chunked: true }, ipc.subarray(0, partBytes));
+    const reply = this.#send(queryId, first, ipc.byteLength);
+    for (let at = partBytes; at < ipc.byteLength || at === partBytes; at += partBytes) {
+      const last = at + partBytes >= ipc.byteLength;
+      this.#ws.send(
+        encodeFrame({ type: 'uploadChunk', queryId, ...(last ? { last } : {}) }, ipc.subarray(at, at + partBytes)),
+      );
+      if (last) break;
+    }
+    return reply;
+  }
+
   request(message, { waitForType } = {}) {
     const queryId = message.queryId ?? (waitForType ? `__${waitForType}` : `b${++this.#next}`);
     const text = stringifyClientMessage(waitForType ? message : { ...message, queryId });

@@ -480,10 +480,72 @@ export const WORKLOADS = [
     },
   },
   ...v1Workloads({ NUMERIC_10M, MIXED_1M }),
+  uploadMemory({
+    name: 'upload-1m-single-rss',
+    title: 'uploadArrow of the 1M-row stream in one message, fresh server: time and peak RSS',
+    send: (client, tableName, ipc) => client.upload(tableName, ipc),
+  }),
+  uploadMemory({
+    name: 'upload-1m-chunked',
+    title: 'v1 chunked uploadArrow of the 1M-row stream in 1 MiB parts, fresh server: time and peak RSS',
+    protocols: ['duckwire.v1'],
+    send: (client, tableName, ipc) => client.uploadChunked(tableName, ipc, UPLOAD_PART_BYTES),
+  }),
 ];
 
-/** A 1M-row IPC stream built with apache-arrow (outside any timed region). */
-export function buildUploadIpc(rows) {
+/** The part size of the chunked-upload workload. */
+const UPLOAD_PART_BYTES = 1024 * 1024;
+/** Rows per record batch of the upload-memory workloads' stream. */
+const UPLOAD_BATCH_ROWS = 65536;
+
+/**
+ * An upload workload that runs on a fresh server (so its peak RSS over idle is the upload's own)
+ * and reports time, peak RSS over idle, and the row check: one entry per way of sending.
+ */
+function uploadMemory({ name, title, send, protocols }) {
+  return {
+    name,
+    title,
+    freshServer: true,
+    async run(ctx) {
+      const rows = 1_000_000;
+      // Record batches of 64k rows: a chunked upload holds one part and one batch at a time.
+      const ipc = buildUploadIpc(rows, UPLOAD_BATCH_ROWS);
+      const plan = reps(ctx, 'large');
+      const tableName = 'bench_upload_memory';
+      ctx.log(`IPC stream ${(ipc.length / 1024 / 1024).toFixed(1)} MiB × ${plan.warmup + plan.reps}`);
+      const client = await ctx.connect({ protocols });
+      ctx.startRss();
+      const times = [];
+      try {
+        for (let i = 0; i < plan.warmup + plan.reps; i++) {
+          const reply = await send(client, tableName, ipc);
+          if (reply.type === 'error') return { error: reply.error };
+          if (i >= plan.warmup) times.push(reply.ms);
+        }
+        const run = { times, bytes: ipc.length * times.length };
+        const result = { expectedRows: rows, ipcBytes: ipc.length, reps: plan.reps, warmup: plan.warmup };
+        result.server = serverNumbers(run, rows);
+        result.server.note = 'MB/s counts bytes sent; see the RSS column for peak memory over idle';
+        const count = await client.query('json', `select count(*)::INTEGER as n from ${tableName}`);
+        const n = count.type === 'json' ? JSON.parse(count.message.data)[0]?.n : undefined;
+        result.check = { rows: n, ok: n === rows };
+        if (!result.check.ok) result.error = `row check failed: ${count.error ?? `${n} rows`}, expected ${rows}`;
+        // What DuckDB itself holds (the table): the part of the RSS growth no upload path avoids.
+        const memory = await client.query('json', 'select sum(memory_usage_bytes)::BIGINT as b from duckdb_memory()');
+        const held = memory.type === 'json' ? JSON.parse(memory.message.data)[0]?.b : undefined;
+        result.duckdbMemoryBytes = held;
+        ctx.log(`DuckDB holds ${((held ?? 0) / 1024 / 1024).toFixed(1)} MiB after the uploads (duckdb_memory())`);
+        return result;
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}
+
+/** A 1M-row IPC stream built with apache-arrow (outside any timed region); one batch unless `batchRows`. */
+export function buildUploadIpc(rows, batchRows = rows) {
   const a = new Int32Array(rows);
   const b = new Float64Array(rows);
   const c = new Array(rows);
@@ -500,5 +562,8 @@ export function buildUploadIpc(rows) {
     c: vectorFromArray(c, new Utf8()),
     d: vectorFromArray(d, new Bool()),
   });
-  return tableToIPC(table, 'stream');
+  if (batchRows >= rows) return tableToIPC(table, 'stream');
+  const batches = [];
+  for (let start = 0; start < rows; start += batchRows) batches.push(...table.slice(start, start + batchRows).batches);
+  return tableToIPC(new Table(batches), 'stream');
 }

@@ -18,6 +18,8 @@ export const SERVER_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(
   Capability.Stream,
   Capability.Cursor,
   Capability.Compression,
+  Capability.ChunkedUpload,
+  Capability.FileUpload,
 ]);
 
 /** The limits of `hello`, from the server's settings (0 = none). */
@@ -35,6 +37,7 @@ export function helloLimits(options: ResolvedOptions): HelloLimits {
     progressIntervalMs: options.progressIntervalMs,
     maxCursorsPerConnection: options.maxCursorsPerConnection,
     cursorIdleTimeoutMs: options.cursorIdleTimeoutMs,
+    maxUploadBytes: options.maxUploadBytes,
   };
 }
 

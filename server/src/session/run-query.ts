@@ -26,6 +26,7 @@ import type { ResolvedOptions } from '../options.js';
 import { type ProgressReporter, reportProgress } from './progress-reporter.js';
 import { sendStreamedArrow } from '../stream/send-stream.js';
 import type { CursorRegistry } from '../stream/cursor-registry.js';
+import type { UploadSpace } from '../upload/upload-space.js';
 import type { QueryTask } from './query-task.js';
 import type { SocketWriter } from './socket-writer.js';
 
@@ -44,6 +45,8 @@ export interface QueryContext {
   readonly connections: ConnectionSource;
   /** This connection's streamed queries and cursors (duckwire.v1). */
   readonly cursors: CursorRegistry;
+  /** Where file uploads are written before DuckDB reads them. */
+  readonly uploads: UploadSpace;
 }
 
 type Query = ArrowQuery | JsonQuery | ExecQuery;

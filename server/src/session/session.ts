@@ -29,11 +29,17 @@ import { type Admission, OverloadedError } from './admission.js';
 import { Heartbeat } from './heartbeat.js';
 import { type CancelReason, QueryTask } from './query-task.js';
 import { type QueryContext, runQuery } from './run-query.js';
-import { runUpload } from './run-upload.js';
+import { runChunkedArrowUpload, runFileUpload, runUpload } from './run-upload.js';
+import { IncomingParts } from '../upload/incoming-parts.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
 import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
 import { describeServer } from '../version.js';
 import { CursorRegistry } from '../stream/cursor-registry.js';
+
+/** The error a chunked upload's parts end with once nobody reads them. */
+const DISCARDED = new Error('upload discarded');
+/** Chunked uploads ended early whose late parts a session drops quietly (older ones are then unknown). */
+const MAX_DISCARDING = 64;
 
 /** What a session needs from the server. */
 export interface SessionContext extends Omit<QueryContext, 'writer' | 'v1' | 'lessee' | 'connections' | 'cursors'> {
@@ -53,6 +59,10 @@ export class Session implements Subscriber {
   readonly #tasks = new Map<string, { task: QueryTask; done: Promise<void> }>();
   readonly #subscriptions = new Set<string>();
   readonly #cursors: CursorRegistry;
+  /** Chunked uploads whose last part has not arrived yet, by queryId. */
+  readonly #uploads = new Map<string, IncomingParts>();
+  /** Chunked uploads that ended before their last part arrived: the rest of their parts are dropped. */
+  readonly #discarding = new Set<string>();
   #authenticated: boolean;
   #closed = false;
   /** Whether this connection negotiated duckwire.v1 (the `duckwire.v1` subprotocol was selected). */
@@ -405,21 +415,93 @@ export class Session implements Subscriber {
       return;
     }
     if (this.#refuseNotNegotiated(frame.value.header)) return;
-    const header = frame.value.header;
-    if (header.type !== 'uploadArrow') return; // v1-only headers are refused above
-    const payload = frame.value.payload;
-    this.#start(header.queryId, (task) => runUpload(this.#queryContext, header, payload, task));
+    const { header, payload } = frame.value;
+    switch (header.type) {
+      case 'uploadChunk':
+        this.#continueUpload(header.queryId, payload, header.last === true);
+        return;
+      case 'uploadArrow':
+        if (header.chunked) this.#startChunkedUpload(header, payload, (task, parts) => runChunkedArrowUpload(this.#queryContext, header, parts, task));
+        else this.#start(header.queryId, (task) => runUpload(this.#queryContext, header, payload, task));
+        return;
+      case 'uploadFile':
+        if (header.chunked) this.#startChunkedUpload(header, payload, (task, parts) => runFileUpload(this.#queryContext, header, parts, task));
+        else this.#start(header.queryId, (task) => runFileUpload(this.#queryContext, header, payload, task));
+        return;
+      default: {
+        const unhandled: never = header;
+        throw new Error(`unhandled binary header ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  /**
+   * Start a chunked upload: its first part is `payload`, the rest arrive in `uploadChunk` frames
+   * under its queryId (which it must therefore have). Until its last part arrives the upload stays
+   * known here, even after it failed or was cancelled, so that the parts still in flight are
+   * dropped quietly rather than answered as unknown.
+   */
+  #startChunkedUpload(
+    header: { readonly queryId?: string | undefined },
+    payload: Uint8Array,
+    run: (task: QueryTask, parts: IncomingParts) => Promise<void>,
+  ): void {
+    const queryId = header.queryId;
+    if (queryId === undefined) {
+      this.#sendError({ code: ErrorCode.InvalidMessage, message: 'a chunked upload needs a queryId (its uploadChunk frames carry it)' });
+      return;
+    }
+    const parts = new IncomingParts(this.#context.options.maxUploadBytes, {
+      pause: () => this.#writer.holdReading(),
+      resume: () => this.#writer.releaseReading(),
+    });
+    parts.push(payload, false);
+    const task = this.#start(queryId, (task) =>
+      run(task, parts).finally(() => {
+        // Nobody reads the parts any more: let go of what is queued and of the socket.
+        parts.fail(DISCARDED);
+        if (this.#uploads.get(queryId) !== parts) return;
+        // Ended before its last part (failed, cancelled): drop the parts still in flight.
+        this.#uploads.delete(queryId);
+        this.#discarding.add(queryId);
+        if (this.#discarding.size > MAX_DISCARDING) this.#discarding.delete(this.#discarding.values().next().value!);
+      }),
+    );
+    if (task === undefined) {
+      parts.fail(DISCARDED);
+      return;
+    }
+    this.#discarding.delete(queryId);
+    this.#uploads.set(queryId, parts);
+  }
+
+  /** The next part of a chunked upload; for no upload in progress, `invalid_state` (without queryId: the id's own query, if any, is not ended by it). */
+  #continueUpload(queryId: string, payload: Uint8Array, last: boolean): void {
+    const parts = this.#uploads.get(queryId);
+    if (parts === undefined && this.#discarding.has(queryId)) {
+      if (last) this.#discarding.delete(queryId);
+      return;
+    }
+    if (parts === undefined) {
+      this.#sendError({
+        code: ErrorCode.InvalidState,
+        message: `uploadChunk for "${queryId}", which is not a chunked upload in progress on this connection`,
+      });
+      return;
+    }
+    parts.push(payload, last);
+    if (last) this.#uploads.delete(queryId);
   }
 
   /**
    * Admit a query or upload, register its task under its queryId, run it, and send exactly one
    * terminal reply. Its timeout is the smaller of `timeoutMs` (v1) and the server's query timeout.
    */
-  #start(requestedId: string | undefined, run: (task: QueryTask) => Promise<void>, timeoutMs?: number): void {
+  #start(requestedId: string | undefined, run: (task: QueryTask) => Promise<void>, timeoutMs?: number): QueryTask | undefined {
     const queryId = requestedId ?? randomUUID();
     if (this.#context.isShuttingDown()) {
       this.#sendError({ code: ErrorCode.ShuttingDown, message: 'the server is shutting down', queryId });
-      return;
+      return undefined;
     }
     if (this.#tasks.has(queryId)) {
       this.#sendError({
@@ -427,7 +509,7 @@ export class Session implements Subscriber {
         message: `queryId "${queryId}" is already in flight on this connection`,
         queryId,
       });
-      return;
+      return undefined;
     }
     const { admission, options } = this.#context;
     try {
@@ -435,7 +517,7 @@ export class Session implements Subscriber {
     } catch (error) {
       if (!(error instanceof OverloadedError)) throw error;
       this.#sendError({ code: error.code, message: error.message, queryId, retryAfterMs: error.retryAfterMs });
-      return;
+      return undefined;
     }
     const serverTimeout = options.queryTimeoutMs;
     const task = new QueryTask(queryId, {
@@ -450,6 +532,7 @@ export class Session implements Subscriber {
         admission.leave();
       });
     this.#tasks.set(queryId, { task, done });
+    return task;
   }
 
   #reportFailure(task: QueryTask, error: unknown): void {
@@ -479,6 +562,9 @@ export class Session implements Subscriber {
     this.#pinned = undefined;
     // An open transaction of the session is rolled back, once its interrupted queries let go.
     if (pinned) void this.#closeSession(pinned);
+    for (const parts of this.#uploads.values()) parts.fail(DISCARDED);
+    this.#uploads.clear();
+    this.#discarding.clear();
   }
 }
 

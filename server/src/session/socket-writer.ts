@@ -57,6 +57,8 @@ export class SocketWriter {
   #lock: Promise<void> = Promise.resolve();
   #holders = 0;
   #drainTimer: ReturnType<typeof setInterval> | undefined;
+  /** How many sources want the client's messages left unread ({@link holdReading}). */
+  #readHolds = 0;
 
   constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -132,17 +134,30 @@ export class SocketWriter {
   }
 
   /**
+   * Stop reading the client's messages until {@link releaseReading} is called as many times:
+   * holds from several sources (replies piling up, a chunked upload's parts piling up) add up.
+   */
+  holdReading(): void {
+    if (this.#readHolds++ === 0) this.#ws.pause();
+  }
+
+  /** Give back one {@link holdReading}; reading resumes once none is left. */
+  releaseReading(): void {
+    if (--this.#readHolds === 0 && this.open) this.#ws.resume();
+  }
+
+  /**
    * The client is not reading its replies: stop reading its requests (so it cannot queue more work)
    * until the socket's buffer drains below half the bound.
    */
   #pauseReading(): void {
     if (this.#drainTimer) return;
-    this.#ws.pause();
+    this.holdReading();
     this.#drainTimer = setInterval(() => {
       if (this.open && this.#ws.bufferedAmount > HIGH_WATER_BYTES / 2) return;
       clearInterval(this.#drainTimer);
       this.#drainTimer = undefined;
-      if (this.open) this.#ws.resume();
+      this.releaseReading();
     }, DRAIN_POLL_MS);
     this.#drainTimer.unref?.();
   }

@@ -283,6 +283,7 @@ function unsupported(path: string, type: DataType | string, why?: string): Uploa
 export function checkNames(names: readonly string[], what: string): void {
   const seen = new Map<string, string>();
   names.forEach((name, i) => {
+    if (typeof name !== 'string') throw new UploadError(`${what}: member ${i + 1} has no name`);
     if (name === '') throw new UploadError(`${what}: member ${i + 1} has an empty name`);
     if (name.includes('\u0000')) throw new UploadError(`${what}: name ${JSON.stringify(name)} contains NUL`);
     const folded = name.toLowerCase();

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Field, Table } from 'apache-arrow';
 import { UploadError, WireError } from '../errors.js';
 import { parseQualifiedName, quoteIdentifier, quoteQualifiedName } from '../sql/identifiers.js';
 import { arrowColumnMapping, checkNames } from './arrow-columns.js';
@@ -48,9 +49,31 @@ export async function loadArrowIntoTable(
 ): Promise<void> {
   const { signal } = options;
   const parts = parseQualifiedName(tableName);
-  const quotedName = quoteQualifiedName(parts);
   const table = decodeArrowIpc(ipc);
-  const fields = table.schema.fields;
+  await replaceTable(connection, parts, table.schema.fields, signal, (append) => append(table));
+}
+
+/** Appends the rows of an Arrow table (of the schema given to {@link replaceTable}) to the new table. */
+export type AppendArrowRows = (table: Table) => Promise<void>;
+
+/**
+ * Create or replace the table named by `parts` with columns for the Arrow `fields`, and fill it
+ * with `fill` (which appends rows through the `append` it is given, as often as it likes), in one
+ * transaction on `connection`: `CREATE OR REPLACE TABLE`, `fill`, `COMMIT`; any failure rolls
+ * back, leaving the previous table, if any, as it was. Column names are checked and quoted, and
+ * their types mapped, before the database is touched.
+ *
+ * @throws UploadError for names or types that cannot be uploaded, or DuckDB's failure (wrapped);
+ *   a {@link WireError} or `signal`'s reason from `fill` as it is.
+ */
+export async function replaceTable(
+  connection: DuckDBConnection,
+  parts: readonly string[],
+  fields: readonly Field[],
+  signal: AbortSignal | undefined,
+  fill: (append: AppendArrowRows) => Promise<void>,
+): Promise<void> {
+  const quotedName = quoteQualifiedName(parts);
   checkNames(
     fields.map((f) => f.name),
     'column names',
@@ -71,7 +94,8 @@ export async function loadArrowIntoTable(
       throw new UploadError(`cannot create table ${quotedName}: ${messageOf(error)}`);
     }
     const types = (await connection.run(`SELECT * FROM ${quotedName} LIMIT 0`)).columnTypes();
-    await insertArrowRows(connection, quotedName, table, columns, types, signal);
+    await fill((table) => insertArrowRows(connection, quotedName, table, columns, types, signal));
+    signal?.throwIfAborted();
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);

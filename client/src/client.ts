@@ -307,9 +307,9 @@ export class DuckwireClient {
    * `fileUpload`; parts of `chunkBytes` with `chunkedUpload`, read from the Blob one at a time).
    */
   async uploadFile(tableName: string, file: Blob | Uint8Array, options: UploadFileOptions = {}): Promise<void> {
-    const format = options.format ?? fileFormatOf(file);
     const link = await this.#linkFor(options.signal);
     need(link, Capability.FileUpload, 'uploadFile (loading a File or Blob)');
+    const format = options.format ?? fileFormatOf(file);
     const chunkBytes = this.#chunkBytes(link, options);
     const size = file instanceof Uint8Array ? file.byteLength : file.size;
     const read = async (offset: number, end: number): Promise<Uint8Array> =>

@@ -2,6 +2,7 @@
 // server like the Python reference (it selects no subprotocol), or a v1 server whose hello announces chosen
 // capabilities. For what our own server cannot be made to do: be old, or lack a capability.
 import type { IncomingMessage } from 'node:http';
+import { decodeFrame } from '@duckwire/protocol';
 import { type AddressInfo, type WebSocket, WebSocketServer } from 'ws';
 
 /** What a scripted server does. */
@@ -10,7 +11,7 @@ export interface Script {
   readonly select: (offered: Set<string>) => string | false;
   /** Sent first on every connection whose selected subprotocol is duckwire.v1. */
   readonly hello?: object;
-  /** Answer one text message from the client. */
+  /** Answer one message from the client: a text message, or a binary frame's header with its `payload`. */
   readonly answer: (message: Record<string, unknown>, send: (data: string | Uint8Array) => void) => void;
 }
 
@@ -41,7 +42,14 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
     offers.push(request.headers['sec-websocket-protocol'] ?? '');
     const send = (data: string | Uint8Array) => socket.send(data);
     if (socket.protocol === 'duckwire.v1' && script.hello) send(JSON.stringify(script.hello));
-    socket.on('message', (data) => script.answer(JSON.parse(String(data)), send));
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) {
+        script.answer(JSON.parse(String(data)), send);
+        return;
+      }
+      const frame = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (frame.ok) script.answer({ ...frame.value.header, payload: frame.value.payload }, send);
+    });
   });
   await new Promise((resolve) => wss.once('listening', resolve));
   return {

@@ -4,9 +4,9 @@
  * is a thin layer over it.
  */
 import {
+  type ArrowQuery,
   Capability,
   type HelloLimits,
-  type Params,
   SUBPROTOCOL_V1,
   type ServerInfo,
   type UploadArrowHeader,
@@ -15,7 +15,6 @@ import {
 import type { RecordBatch, Table } from 'apache-arrow';
 import { encodeArrowStream } from './arrow.js';
 import { backoffDelay } from './backoff.js';
-import { type CompressionCodec, hasCompressionCodec } from './codecs.js';
 import { Cursor } from './cursor.js';
 import {
   AuthenticationError,
@@ -43,13 +42,12 @@ import type {
   ExecOptions,
   InternalOptions,
   JsonOptions,
-  QueryOptions,
   RequestOptions,
   StreamOptions,
   UploadFileOptions,
   UploadOptions,
 } from './options.js';
-import { toWireParams } from './params.js';
+import { arrowQuery, execQuery, jsonQuery, need } from './requests.js';
 import { type ReplyHandler, expectAck, expectRows, expectTable } from './replies.js';
 import { ResultStream } from './result-stream.js';
 import { resolveWebSocket } from './websocket.js';
@@ -170,14 +168,7 @@ export class DuckwireClient {
   /** Run SQL and resolve with the result of its last statement as an Arrow table (an empty table when it has none). */
   query(sql: string, options: ArrowQueryOptions = {}): Promise<Table> {
     return this.#request(
-      (queryId, link) => ({
-        type: 'arrow',
-        queryId,
-        sql,
-        ...resultFields(options),
-        ...this.#sqlFields(link, options),
-        ...compressionField(link, options),
-      }),
+      (queryId, link) => arrowQuery(queryId, sql, link, options, this.#timeoutOf(options)),
       expectTable(),
       options,
     );
@@ -186,14 +177,7 @@ export class DuckwireClient {
   /** Run SQL and resolve with the rows of its last statement as objects (types: see docs/client.md). */
   json<T = Record<string, unknown>>(sql: string, options: JsonOptions = {}): Promise<T[]> {
     return this.#request(
-      (queryId, link) => ({
-        type: 'json',
-        queryId,
-        sql,
-        ...resultFields(options),
-        ...this.#sqlFields(link, options),
-        ...temporalField(link, options),
-      }),
+      (queryId, link) => jsonQuery(queryId, sql, link, options, this.#timeoutOf(options)),
       expectRows<T>(),
       options,
     );
@@ -202,7 +186,7 @@ export class DuckwireClient {
   /** Run SQL for its effect: every statement runs to completion; resolves when it has. */
   exec(sql: string, options: ExecOptions = {}): Promise<void> {
     return this.#request(
-      (queryId, link) => ({ type: 'exec', queryId, sql, ...this.#sqlFields(link, options) }),
+      (queryId, link) => execQuery(queryId, sql, link, options, this.#timeoutOf(options)),
       expectAck('ok', 'exec'),
       options,
     );
@@ -223,14 +207,7 @@ export class DuckwireClient {
     if (!link.supports(Capability.Stream)) {
       const table = await this.#send(
         link,
-        (queryId) => ({
-          type: 'arrow',
-          queryId,
-          sql,
-          ...resultFields(queryOptions),
-          ...this.#sqlFields(link, queryOptions),
-          ...compressionField(link, queryOptions),
-        }),
+        (queryId) => arrowQuery(queryId, sql, link, queryOptions, this.#timeoutOf(queryOptions)),
         expectTable(),
         queryOptions,
       );
@@ -341,10 +318,9 @@ export class DuckwireClient {
    * rolled back, temp tables and settings are gone.
    */
   async beginSession(): Promise<void> {
-    this.#sessionWanted = true;
     const link = await this.#linkFor(undefined);
-    if (this.#sessionLinks.has(link)) return;
-    await this.#openSession(link);
+    if (!this.#sessionLinks.has(link)) await this.#openSession(link);
+    this.#sessionWanted = true;
   }
 
   /** End the session: the server rolls back an open transaction, resets the connection and releases it. */
@@ -427,22 +403,6 @@ export class DuckwireClient {
   /** The request's timeout: its own, else the client's default; 0: none. */
   #timeoutOf(options: RequestOptions): number {
     return options.timeoutMs ?? this.#options.queryTimeoutMs ?? 0;
-  }
-
-  /** The v1 fields of a SQL request: `params`, `progress`, and `timeoutMs` where the server enforces it. */
-  #sqlFields(link: Link, options: ExecOptions): { params?: Params; progress?: true; timeoutMs?: number } {
-    const fields: { params?: Params; progress?: true; timeoutMs?: number } = {};
-    if (options.params !== undefined) {
-      need(link, Capability.Params, '"params"');
-      fields.params = toWireParams(options.params);
-    }
-    if (options.onProgress !== undefined) {
-      need(link, Capability.Progress, 'onProgress');
-      fields.progress = true;
-    }
-    const timeoutMs = this.#timeoutOf(options);
-    if (timeoutMs > 0 && link.supports(Capability.Timeout)) fields.timeoutMs = timeoutMs;
-    return fields;
   }
 
   /** A reply filter that hands `progress` messages to `onProgress` (from an event handler: never throws). */
@@ -537,15 +497,10 @@ export class DuckwireClient {
     if (options.signal?.aborted) throw abortError();
     const queryId = this.#newQueryId();
     const stream = new ResultStream(queryId, this.#progressFilter(options));
-    const message = {
-      type: 'arrow' as const,
-      queryId,
-      sql,
+    const message: ArrowQuery = {
+      ...arrowQuery(queryId, sql, link, options, this.#timeoutOf(options)),
       stream: true,
       ...(fetchRows === undefined ? {} : { fetchRows }),
-      ...resultFields(options),
-      ...this.#sqlFields(link, options),
-      ...compressionField(link, options),
     };
     const { signal } = options;
     const timeoutMs = this.#timeoutOf(options);
@@ -663,7 +618,8 @@ export class DuckwireClient {
         try {
           return await this.#openLink();
         } catch (error) {
-          const fatal = error instanceof AuthenticationError || this.#closed;
+          // A refused token, or a session the server cannot give: trying again would not help.
+          const fatal = error instanceof AuthenticationError || error instanceof NotSupportedError || this.#closed;
           if (fatal || attempt + 1 >= maxAttempts) throw error;
         }
       }
@@ -769,49 +725,6 @@ export class DuckwireClient {
       }
     }
   }
-}
-
-function resultFields(options: QueryOptions): { persist?: boolean; maxRows?: number; maxBytes?: number } {
-  return {
-    ...(options.persist === undefined ? {} : { persist: options.persist }),
-    ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
-    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
-  };
-}
-
-/** Throw {@link NotSupportedError} unless the connected server announced `capability`. */
-function need(link: Link, capability: string, feature: string): void {
-  if (link.supports(capability)) return;
-  throw new NotSupportedError(
-    link.hello
-      ? `${feature} (duckwire.v1 capability "${capability}")`
-      : `${feature} (needs the duckwire.v1 protocol; this is a baseline connection)`,
-  );
-}
-
-/** The `compression` field of an Arrow query: the server must offer the codec and the app's apache-arrow decode it. */
-function compressionField(link: Link, options: ArrowQueryOptions): { compression?: CompressionCodec } {
-  const codec = options.compression;
-  if (codec === undefined) return {};
-  need(link, Capability.Compression, `compression "${codec}"`);
-  if (!link.hello?.compression?.includes(codec)) {
-    throw new NotSupportedError(
-      `compression "${codec}" (the server offers ${link.hello?.compression?.join(', ') || 'no codec'})`,
-    );
-  }
-  if (!hasCompressionCodec(codec)) {
-    throw new TypeError(
-      `compression "${codec}": no ${codec} decoder is registered in apache-arrow (call registerCompressionCodec; needs apache-arrow ≥ 21.1)`,
-    );
-  }
-  return { compression: codec };
-}
-
-/** The `temporal` field of a json query (capability `temporal`). */
-function temporalField(link: Link, options: JsonOptions): { temporal?: 'iso' | 'epochMs' } {
-  if (options.temporal === undefined) return {};
-  need(link, Capability.Temporal, '"temporal"');
-  return { temporal: options.temporal };
 }
 
 /** A signal aborted when any of `signals` is. */

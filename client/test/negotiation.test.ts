@@ -4,7 +4,13 @@
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, Capability, type DuckwireClient, NotSupportedError, connect } from '../src/node.js';
-import { type ScriptedServer, baselineAnswer, startScriptedServer } from './support/scripted-server.js';
+import {
+  type ScriptedServer,
+  baselineAnswer,
+  selectV1,
+  startScriptedServer,
+  v1Hello,
+} from './support/scripted-server.js';
 import { startDuckwire, useDuckwire } from './support/server.js';
 
 const duckwire = useDuckwire();
@@ -136,16 +142,12 @@ describe('against a v1 server that announces few capabilities', () => {
   let client: DuckwireClient;
   beforeAll(async () => {
     server = await startScriptedServer({
-      select: (offered) => (offered.has('duckwire.v1') ? 'duckwire.v1' : false),
-      hello: {
-        type: 'hello',
-        protocol: 'duckwire.v1',
-        capabilities: ['fromTheFuture'],
-        auth: 'none',
+      select: selectV1,
+      hello: v1Hello(['fromTheFuture'], {
         limits: { maxBinaryMessageBytes: 1_000_000, someFutureLimit: 3 },
         server: { name: 'scripted', version: '0.0.0' },
         futureField: true,
-      },
+      }),
       answer: baselineAnswer,
     });
     client = await connect(server.url);

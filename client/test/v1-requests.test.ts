@@ -14,7 +14,7 @@ import {
   connect,
   registerCompressionCodec,
 } from '../src/node.js';
-import { type ScriptedServer, startScriptedServer } from './support/scripted-server.js';
+import { type ScriptedServer, selectV1, startScriptedServer, v1Hello } from './support/scripted-server.js';
 
 let received: Array<Record<string, unknown>> = [];
 const uploads = new Map<string, { header: Record<string, unknown>; parts: Uint8Array[] }>();
@@ -33,6 +33,13 @@ const ALL = [
   'temporal',
 ];
 
+/** Canned `error` replies, by SQL. */
+const ERRORS: Record<string, object> = {
+  'times out': { error: 'query timed out', code: 'timeout' },
+  busy: { error: 'too many queries', code: 'overloaded', retryAfterMs: 250 },
+  bad: { error: 'Catalog Error: no t', code: 'query_failed', errorType: 'Catalog' },
+};
+
 function answer(message: Record<string, unknown>, send: (data: string | Uint8Array) => void): void {
   received.push(message);
   const queryId = message.queryId as string;
@@ -44,34 +51,25 @@ function answer(message: Record<string, unknown>, send: (data: string | Uint8Arr
         reply({ type: 'progress', queryId, percent: 10, rowsProcessed: 1, totalRows: 10 });
         reply({ type: 'progress', queryId, percent: 60.5 });
       }
-      if (sql === 'times out') return reply({ type: 'error', queryId, error: 'query timed out', code: 'timeout' });
-      if (sql === 'busy')
-        return reply({ type: 'error', queryId, error: 'too many queries', code: 'overloaded', retryAfterMs: 250 });
-      if (sql === 'bad') {
-        return reply({
-          type: 'error',
-          queryId,
-          error: 'Catalog Error: no t',
-          code: 'query_failed',
-          errorType: 'Catalog',
-        });
-      }
-      return reply({ type: 'json', queryId, data: JSON.stringify([{ params: message.params ?? null }]) });
+      const error = ERRORS[sql];
+      if (error) reply({ type: 'error', queryId, ...error });
+      else reply({ type: 'json', queryId, data: JSON.stringify([{ params: message.params ?? null }]) });
+      break;
     }
     case 'exec':
     case 'beginSession':
     case 'endSession':
-      return reply({ type: 'ok', queryId });
+      reply({ type: 'ok', queryId });
+      break;
     case 'uploadArrow':
     case 'uploadFile':
       uploads.set(queryId, { header: message, parts: [message.payload as Uint8Array] });
       if (!message.chunked) reply({ type: 'uploadAck', queryId });
-      return;
-    case 'uploadChunk': {
+      break;
+    case 'uploadChunk':
       uploads.get(queryId)?.parts.push(message.payload as Uint8Array);
       if (message.last) reply({ type: 'uploadAck', queryId });
-      return;
-    }
+      break;
   }
 }
 
@@ -79,15 +77,8 @@ let server: ScriptedServer;
 let client: DuckwireClient;
 beforeAll(async () => {
   server = await startScriptedServer({
-    select: (offered) => (offered.has('duckwire.v1') ? 'duckwire.v1' : false),
-    hello: {
-      type: 'hello',
-      protocol: 'duckwire.v1',
-      capabilities: ALL,
-      compression: ['zstd'],
-      auth: 'none',
-      limits: { maxBinaryMessageBytes: 64 * 1024 },
-    },
+    select: selectV1,
+    hello: v1Hello(ALL, { compression: ['zstd'], limits: { maxBinaryMessageBytes: 64 * 1024 } }),
     answer,
   });
   client = await connect(server.url, { session: true, reconnect: { initialDelayMs: 20, maxDelayMs: 50 } });

@@ -7,7 +7,7 @@ import { encodeFrame } from '@duckwire/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DuckwireClient, ServerError, connect } from '../src/node.js';
 import { splitIpcStream } from './support/ipc-parts.js';
-import { type ScriptedServer, startScriptedServer } from './support/scripted-server.js';
+import { type ScriptedServer, selectV1, startScriptedServer, v1Hello } from './support/scripted-server.js';
 
 const ROWS = 10_000;
 const BATCH_ROWS = 1_000;
@@ -59,8 +59,8 @@ let server: ScriptedServer;
 let client: DuckwireClient;
 beforeAll(async () => {
   server = await startScriptedServer({
-    select: (offered) => (offered.has('duckwire.v1') ? 'duckwire.v1' : false),
-    hello: { type: 'hello', protocol: 'duckwire.v1', capabilities: ['stream', 'cursor'], auth: 'none', limits: {} },
+    select: selectV1,
+    hello: v1Hello(['stream', 'cursor']),
     answer: (message, send) => {
       received.push(message);
       const queryId = message.queryId as string;

@@ -23,6 +23,14 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
+/** Select duckwire.v1 when offered (a v1 server). */
+export const selectV1 = (offered: Set<string>): string | false => (offered.has('duckwire.v1') ? 'duckwire.v1' : false);
+
+/** A `hello` with these capabilities, no auth, and `extra` fields (limits, compression, server…). */
+export function v1Hello(capabilities: readonly string[], extra: object = {}): object {
+  return { type: 'hello', protocol: 'duckwire.v1', capabilities, auth: 'none', limits: {}, ...extra };
+}
+
 /** Answer the baseline's query messages as the Python reference would for `select 1 as x`-like SQL. */
 export function baselineAnswer(message: Record<string, unknown>, send: (data: string) => void): void {
   const { type, queryId } = message;

@@ -486,9 +486,11 @@ export class Link {
       this.close(1000, 'handshake failed');
       return;
     }
-    // The client sends only well-formed messages, so such an error answers the oldest control request.
-    const control = this.#controls.shift();
-    if (control && error.code !== 'unauthorized') control.reject(error);
+    // The client sends only well-formed messages, so a refusal answers the oldest control request — except
+    // `invalid_state` (a cursor `fetch` that came too late: it ends nothing) and a lost authentication.
+    const answersControl = error.code !== 'unauthorized' && error.code !== 'invalid_state';
+    const control = answersControl ? this.#controls.shift() : undefined;
+    if (control) control.reject(error);
     else this.#options.events.stray(error);
   }
 

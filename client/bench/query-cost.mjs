@@ -1,5 +1,5 @@
-// Cost of the client layer per query: `select 1` through @duckwire/client (json and Arrow) against the same
-// message over a raw `ws` socket, sequentially and 32 in flight, against one in-process duckwire server.
+// Cost of the client layer per query: `select 1` through @duckwire/client (json and Arrow; json also on a
+// baseline connection) against the same message over a raw `ws` socket, sequentially and 32 in flight, against one in-process duckwire server.
 // Prints p50/p99 latencies and throughput with ratios; run `pnpm bench` in client/ (after `pnpm build`).
 import { createLogger, startServer } from '@duckwire/server';
 import WebSocket from 'ws';
@@ -34,9 +34,11 @@ const rawQuery = (type) =>
   });
 
 const client = await connect(server.url);
+const baseline = await connect(server.url, { v1: false });
 const subjects = {
   'raw ws json': () => rawQuery('json'),
   'client.json': () => client.json('select 1'),
+  'client.json (v1: false)': () => baseline.json('select 1'),
   'raw ws arrow': () => rawQuery('arrow'),
   'client.query (arrow, decoded)': () => client.query('select 1'),
 };
@@ -80,5 +82,6 @@ console.log(
   `client layer cost per query (p50 difference): json ${((results['client.json'].p50 - results['raw ws json'].p50) * 1000).toFixed(0)} µs, arrow ${((results['client.query (arrow, decoded)'].p50 - results['raw ws arrow'].p50) * 1000).toFixed(0)} µs`,
 );
 client.close();
+baseline.close();
 raw.close();
 await server.close();

@@ -2,7 +2,7 @@
  * Everything the client does with Arrow, through the application's own `apache-arrow` (a peer dependency):
  * the tables it returns are instances of the app's classes, never of a private copy.
  */
-import { Table, tableFromIPC, tableFromJSON, tableToIPC } from 'apache-arrow';
+import { type RecordBatch, type Schema, Table, tableFromIPC, tableFromJSON, tableToIPC } from 'apache-arrow';
 
 /** Decode one complete Arrow IPC stream (a result) into a table. Throws when the bytes are not a valid stream. */
 export function decodeArrowStream(bytes: Uint8Array): Table {
@@ -12,6 +12,12 @@ export function decodeArrowStream(bytes: Uint8Array): Table {
 /** The table an `arrow` query resolves with when its statement returned no result set (`ok`). */
 export function emptyTable(): Table {
   return new Table();
+}
+
+/** A table of decoded record batches (of one result); with none, an empty table of `schema`. */
+export function tableFromBatches(batches: readonly RecordBatch[], schema: Schema | undefined): Table {
+  if (batches.length > 0) return new Table(batches as RecordBatch[]);
+  return schema ? new Table(schema) : new Table();
 }
 
 /**

@@ -6,11 +6,19 @@
 import type { Table } from 'apache-arrow';
 import { tableFromRows } from './arrow.js';
 import { DuckwireClient } from './client.js';
-import { NotSupportedError } from './errors.js';
 import type { ClientOptions, ConnectionStatus } from './options.js';
 import { type QueryHandle, createQueryHandle } from './query-handle.js';
 import { type LoadFileOptions, createSchemaSql, loadFileSql, quoteIdentifier, targetTable } from './sql.js';
+import type { FileFormat } from './upload.js';
 import { quoteQualifiedName } from '@duckwire/protocol';
+
+/** The upload format a DuckDB reader name stands for (`read_csv` → csv). */
+function formatOfMethod(method: string): FileFormat {
+  if (/^read_csv(_auto)?$/.test(method)) return 'csv';
+  if (method === 'read_parquet') return 'parquet';
+  if (/^read_(nd)?json(_auto|_objects)?$/.test(method)) return 'json';
+  throw new TypeError(`loadFile with a File or Blob: method ${JSON.stringify(method)} cannot read uploaded bytes`);
+}
 
 /** Options of one connector query, as in SQLRooms. */
 export interface ConnectorQueryOptions {
@@ -113,12 +121,50 @@ export function createWebSocketDuckDbConnector(
     });
   let client = newClient();
 
-  const loadArrow = async (table: Table | Uint8Array, tableName: string, opts?: { schema?: string }) => {
-    const target = targetTable(tableName, opts?.schema);
+  /**
+   * Upload into `tableName` (in `schema`): straight into the table, or — with `select` or `where` — into a
+   * staging table whose selected rows and columns then become the table.
+   */
+  const loadInto = async (
+    tableName: string,
+    opts: {
+      schema?: string | undefined;
+      select?: readonly string[] | undefined;
+      where?: string | undefined;
+      view?: boolean | undefined;
+      temp?: boolean | undefined;
+    },
+    what: string,
+    upload: (quotedName: string) => Promise<void>,
+  ) => {
+    const { schema, select, where, view, temp } = opts;
+    if (view || temp) throw new TypeError(`${what}: view and temp tables are not supported over duckwire`);
+    const target = targetTable(tableName, schema);
     const createSchema = createSchemaSql(target);
-    if (createSchema) await client.exec(createSchema);
-    await client.upload(quoteQualifiedName(target), table);
+    const hasSelect = select !== undefined && !(select.length === 1 && select[0] === '*');
+    if (!hasSelect && !where) {
+      if (createSchema) await client.exec(createSchema);
+      await upload(quoteQualifiedName(target));
+      return;
+    }
+    const staging = quoteIdentifier(
+      `__duckwire_load_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`,
+    );
+    await upload(staging);
+    try {
+      await client.exec(
+        `${createSchema ? `${createSchema}; ` : ''}CREATE OR REPLACE TABLE ${quoteQualifiedName(target)} AS ` +
+          `SELECT ${hasSelect ? select.join(', ') : '*'} FROM ${staging}${where ? ` WHERE ${where}` : ''}`,
+      );
+    } finally {
+      await client.exec(`DROP TABLE IF EXISTS ${staging}`);
+    }
   };
+
+  const loadArrow = (table: Table | Uint8Array, tableName: string, opts?: { schema?: string }) =>
+    loadInto(tableName, { ...(opts?.schema === undefined ? {} : { schema: opts.schema }) }, 'loadArrow', (name) =>
+      client.upload(name, table),
+    );
 
   return {
     get type() {
@@ -139,39 +185,31 @@ export function createWebSocketDuckDbConnector(
     query: (sql, opts) => createQueryHandle((signal) => client.query(sql, { signal }), opts?.signal),
     queryJson: <T = Record<string, unknown>>(sql: string, opts?: ConnectorQueryOptions) =>
       createQueryHandle<Iterable<T>>((signal) => client.json<T>(sql, { signal }), opts?.signal),
-    async loadFile(file, tableName, opts) {
-      if (typeof file !== 'string') {
-        throw new NotSupportedError('loadFile with a File or Blob (uploading file data)');
+    async loadFile(file, tableName, opts = {}) {
+      if (typeof file === 'string') {
+        await client.exec(loadFileSql(file, tableName, opts));
+        return;
       }
-      await client.exec(loadFileSql(file, tableName, opts));
+      // A browser File or Blob: its bytes are uploaded (duckwire.v1 fileUpload), never taken as a server path.
+      const { method, schema, select, where, view, temp, replace: _replace, ...readerOptions } = opts;
+      const extra = Object.keys(readerOptions).filter((key) => readerOptions[key] !== undefined);
+      if (extra.length > 0) {
+        throw new TypeError(`loadFile with a File or Blob: reader options are not supported (${extra.join(', ')})`);
+      }
+      const format = method === undefined || method === 'auto' ? undefined : formatOfMethod(method);
+      await loadInto(tableName, { schema, select, where, view, temp }, 'loadFile', (name) =>
+        client.uploadFile(name, file, format === undefined ? {} : { format }),
+      );
     },
     loadArrow,
     async loadObjects(data, tableName, opts = {}) {
       const { schema, select, where, view, temp, replace: _replace, ...unknown } = opts;
-      if (view || temp) throw new TypeError('loadObjects: view and temp tables are not supported over duckwire');
       const extra = Object.keys(unknown);
       if (extra.length > 0) throw new TypeError(`loadObjects: unknown option ${extra.join(', ')}`);
       const table = tableFromRows(data);
-      const hasSelect = select !== undefined && !(select.length === 1 && select[0] === '*');
-      if (!hasSelect && !where) {
-        await loadArrow(table, tableName, schema === undefined ? undefined : { schema });
-        return;
-      }
-      // Upload into a staging table, then keep the selected rows and columns.
-      const target = targetTable(tableName, schema);
-      const staging = quoteIdentifier(
-        `__duckwire_objects_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`,
+      await loadInto(tableName, { schema, select, where, view, temp }, 'loadObjects', (name) =>
+        client.upload(name, table),
       );
-      await client.upload(staging, table);
-      try {
-        const createSchema = createSchemaSql(target);
-        await client.exec(
-          `${createSchema ? `${createSchema}; ` : ''}CREATE OR REPLACE TABLE ${quoteQualifiedName(target)} AS ` +
-            `SELECT ${hasSelect ? select.join(', ') : '*'} FROM ${staging}${where ? ` WHERE ${where}` : ''}`,
-        );
-      } finally {
-        await client.exec(`DROP TABLE IF EXISTS ${staging}`);
-      }
     },
     subscribeConnectionStatus(listener) {
       statusListeners.add(listener);

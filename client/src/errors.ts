@@ -26,11 +26,21 @@ export class ServerError extends DuckwireError {
    * server reported one (v1 servers), otherwise undefined.
    */
   readonly errorType: string | undefined;
+  /**
+   * With code `overloaded` (v1 servers): how long to wait before sending the request again, in ms. The request
+   * was not run.
+   */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: string, message: string, options?: { queryId?: string; errorType?: string }) {
+  constructor(
+    code: string,
+    message: string,
+    options?: { queryId?: string; errorType?: string; retryAfterMs?: number },
+  ) {
     super(code, message, options);
     this.name = 'ServerError';
     this.errorType = options?.errorType;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -70,6 +80,17 @@ export class NotSupportedError extends DuckwireError {
   constructor(message: string) {
     super('not_supported', `${message}: not supported by this server`);
     this.name = 'NotSupportedError';
+  }
+}
+
+/**
+ * The request breaks the protocol's schema (a channel name over 256 characters, a malformed typed
+ * parameter, …) and was not sent. `code` is `invalid_message`, as a server would answer it.
+ */
+export class InvalidRequestError extends DuckwireError {
+  constructor(message: string, options?: { queryId?: string; cause?: unknown }) {
+    super('invalid_message', `invalid request, not sent: ${message}`, options);
+    this.name = 'InvalidRequestError';
   }
 }
 

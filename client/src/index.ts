@@ -13,7 +13,30 @@ export type {
   WebSocketDuckDbConnector,
   WebSocketDuckDbConnectorOptions,
 } from './connector.js';
-export type { ClientOptions, ConnectionStatus, QueryOptions, RequestOptions } from './options.js';
+export type {
+  ArrowQueryOptions,
+  ClientOptions,
+  ConnectionStatus,
+  ExecOptions,
+  JsonOptions,
+  QueryOptions,
+  QueryProgress,
+  RequestOptions,
+  StreamOptions,
+  UploadFileOptions,
+  UploadOptions,
+} from './options.js';
+export type { QueryParam, QueryParams, QueryParamScalar } from './params.js';
+export { Cursor } from './cursor.js';
+export {
+  type CompressionCodec,
+  type Decompress,
+  compressionSupported,
+  hasCompressionCodec,
+  registerCompressionCodec,
+} from './codecs.js';
+export type { FileFormat } from './upload.js';
+export { Capability, SUBPROTOCOL_V1 } from '@duckwire/protocol';
 export type { ReconnectOptions } from './backoff.js';
 export type { QueryHandle } from './query-handle.js';
 export type { LoadFileOptions } from './sql.js';
@@ -22,6 +45,7 @@ export {
   AuthenticationError,
   ConnectionError,
   DuckwireError,
+  InvalidRequestError,
   NotSupportedError,
   ProtocolViolationError,
   QueryTimeoutError,

@@ -8,20 +8,29 @@ import {
   type ClientBinaryHeader,
   type ClientMessage,
   type ErrorReply,
+  type HelloMessage,
+  SUBPROTOCOL_V1,
   type ServerBinaryHeader,
+  type ServerInfo,
   type ServerMessage,
+  InvalidOutgoingMessageError,
   encodeFrame,
   parseServerFrame,
+  stringifyClientMessage,
   validateServerMessage,
 } from '@duckwire/protocol';
 import {
   AuthenticationError,
   ConnectionError,
   type DuckwireError,
+  InvalidRequestError,
   ProtocolViolationError,
   ServerError,
 } from './errors.js';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './websocket.js';
+
+/** What a request sends: a text message, or a binary frame (header and payload). */
+export type Outbound = ClientMessage | { readonly header: ClientBinaryHeader; readonly payload: Uint8Array };
 
 /** A reply addressed to one request by its `queryId`. */
 export type Reply =
@@ -50,9 +59,27 @@ export interface LinkOptions {
   readonly url: string;
   readonly WebSocket: WebSocketConstructor;
   readonly authToken?: string;
+  /** Subprotocols to offer in the upgrade (`['duckwire.v1']`), or none for a baseline connection. */
+  readonly subprotocols: readonly string[];
   readonly connectTimeoutMs: number;
   readonly events: LinkEvents;
 }
+
+/**
+ * The connection attempt offered a subprotocol and failed during the handshake in a way that a server without
+ * subprotocols causes: Node's `ws` says "Server sent no subprotocol"; browsers (Chromium) fail such a handshake
+ * without giving a reason. The client tries once more at once without offering a subprotocol: if that works,
+ * the server speaks only the baseline.
+ */
+export class SubprotocolRefusedError extends ConnectionError {
+  constructor(url: string) {
+    super('connect_failed', `could not connect to ${url} offering duckwire.v1 (the server may select no subprotocol)`);
+    this.name = 'SubprotocolRefusedError';
+  }
+}
+
+/** How `ws` reports a 101 answer without the subprotocol it offered. */
+const NO_SUBPROTOCOL = /no subprotocol/i;
 
 type ControlType = 'subscribed' | 'unsubscribed' | 'notifyAck';
 
@@ -68,14 +95,28 @@ interface Handshake {
   reject(error: Error): void;
 }
 
+/**
+ * The wire form of an outgoing message, built by the protocol's typed encoders (which check the schema).
+ *
+ * @throws InvalidRequestError when the message breaks its schema (e.g. a channel name over 256 characters).
+ */
+function encode(message: Outbound, queryId?: string): string | Uint8Array {
+  try {
+    return 'header' in message ? encodeFrame(message.header, message.payload) : stringifyClientMessage(message);
+  } catch (error) {
+    if (!(error instanceof InvalidOutgoingMessageError)) throw error;
+    throw new InvalidRequestError(error.error.message, { ...(queryId === undefined ? {} : { queryId }), cause: error });
+  }
+}
+
 /** Turn an `error` reply into the error a request rejects with. */
 export function errorFromReply(message: ErrorReply): ServerError {
   const code = message.code ?? 'query_failed';
   if (code === 'unauthorized' && message.queryId === undefined) return new AuthenticationError(message.error);
-  const errorType = (message as { errorType?: unknown }).errorType;
   return new ServerError(code, message.error, {
     ...(message.queryId === undefined ? {} : { queryId: message.queryId }),
-    ...(typeof errorType === 'string' ? { errorType } : {}),
+    ...(message.errorType === undefined ? {} : { errorType: message.errorType }),
+    ...(message.retryAfterMs === undefined ? {} : { retryAfterMs: message.retryAfterMs }),
   });
 }
 
@@ -85,9 +126,17 @@ export class Link {
   readonly #options: LinkOptions;
   readonly #pending = new Map<string, PendingRequest>();
   readonly #controls: ControlRequest[] = [];
+  readonly #pings = new Map<string, { resolve(): void; reject(error: Error): void }>();
   #handshake: Handshake | undefined;
   #intentionalClose = false;
   #closed = false;
+  #refusedSubprotocol = false;
+  #opened = false;
+  /** Whether the server selected duckwire.v1 (known once the socket is open). */
+  #v1 = false;
+  #hello: HelloMessage | undefined;
+  #authenticated = false;
+  #serverInfo: ServerInfo | undefined;
 
   private constructor(socket: WebSocketLike, options: LinkOptions) {
     this.#socket = socket;
@@ -98,7 +147,10 @@ export class Link {
   static open(options: LinkOptions): Promise<Link> {
     let socket: WebSocketLike;
     try {
-      socket = new options.WebSocket(options.url);
+      socket =
+        options.subprotocols.length > 0
+          ? new options.WebSocket(options.url, [...options.subprotocols])
+          : new options.WebSocket(options.url);
     } catch (error) {
       return Promise.reject(
         new ConnectionError('connect_failed', `could not connect to ${options.url}: ${(error as Error).message}`, {
@@ -118,8 +170,12 @@ export class Link {
         connectTimeoutMs > 0
           ? setTimeout(() => {
               this.#handshake = undefined;
+              const waitingFor = this.#v1 && !this.#hello ? ' (the server selected duckwire.v1 but sent no hello)' : '';
               reject(
-                new ConnectionError('connect_timeout', `connecting to ${url} timed out after ${connectTimeoutMs} ms`),
+                new ConnectionError(
+                  'connect_timeout',
+                  `connecting to ${url} timed out after ${connectTimeoutMs} ms${waitingFor}`,
+                ),
               );
               this.close();
             }, connectTimeoutMs)
@@ -137,15 +193,23 @@ export class Link {
         },
       };
       this.#socket.onopen = () => {
-        if (authToken === undefined) {
-          this.#handshake?.resolve();
-          return;
-        }
-        this.#sendText({ type: 'auth', token: authToken });
+        this.#opened = true;
+        // A browser opens even when the server selected no subprotocol: then this is a baseline connection.
+        this.#v1 = this.#socket.protocol === SUBPROTOCOL_V1;
+        // `auth` may go before `hello` arrives (the server reads in order; hello is still its first message).
+        if (authToken !== undefined) this.#sendText({ type: 'auth', token: authToken });
+        this.#settleHandshake();
       };
       this.#socket.onmessage = (event) => this.#onMessage(event.data);
-      this.#socket.onerror = () => {
-        // A close event follows; it carries the outcome.
+      this.#socket.onerror = (event) => {
+        // A close event follows; it carries the outcome. Here we learn whether the handshake may have failed
+        // over the subprotocol: `ws` says so ("Server sent no subprotocol"); browsers give no reason at all
+        // (Chromium fails a handshake whose answer lacks the offered subprotocol).
+        if (!this.#handshake || this.#opened || this.#options.subprotocols.length === 0) return;
+        const message = (event as { message?: unknown } | null)?.message;
+        if (typeof message !== 'string' || message === '' || NO_SUBPROTOCOL.test(message)) {
+          this.#refusedSubprotocol = true;
+        }
       };
       this.#socket.onclose = (event) => this.#onClose(event.code, event.reason);
     });
@@ -161,24 +225,50 @@ export class Link {
     return this.#socket.protocol;
   }
 
+  /** The server's `hello` (duckwire.v1 connections only). */
+  get hello(): HelloMessage | undefined {
+    return this.#hello;
+  }
+
+  /** Who the server is (v1: from `hello`, or from `authAck` when auth was required). */
+  get serverInfo(): ServerInfo | undefined {
+    return this.#serverInfo;
+  }
+
+  /** Whether the server announced `capability` in `hello` (always false on a baseline connection). */
+  supports(capability: string): boolean {
+    return this.#hello?.capabilities.includes(capability) ?? false;
+  }
+
+  /** The socket's `bufferedAmount` (bytes queued to send), 0 where the implementation does not tell. */
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount ?? 0;
+  }
+
   /** Register `pending` for `queryId`, then send `message` (text) or a binary frame. */
-  request(
-    queryId: string,
-    pending: PendingRequest,
-    message: ClientMessage | { header: ClientBinaryHeader; payload: Uint8Array },
-  ): void {
+  request(queryId: string, pending: PendingRequest, message: Outbound): void {
     this.#assertOpen(queryId);
     this.#pending.set(queryId, pending);
     try {
-      if ('header' in message) this.#socket.send(encodeFrame(message.header, message.payload));
-      else this.#socket.send(JSON.stringify(message));
+      this.send(message, queryId);
     } catch (error) {
       this.#pending.delete(queryId);
+      throw error;
+    }
+  }
+
+  /** Send a message (text, or a binary frame) of request `queryId` without registering anything. */
+  send(message: Outbound, queryId?: string): void {
+    this.#assertOpen(queryId);
+    const data = encode(message, queryId);
+    try {
+      this.#socket.send(data);
+    } catch (error) {
       throw new ConnectionError(
         'connection_lost',
         `could not send to ${this.#options.url}: ${(error as Error).message}`,
         {
-          queryId,
+          ...(queryId === undefined ? {} : { queryId }),
           cause: error,
         },
       );
@@ -215,6 +305,20 @@ export class Link {
     });
   }
 
+  /** Send `ping` with `id` and resolve on its `pong`. */
+  ping(id: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      try {
+        this.#assertOpen();
+        this.#pings.set(id, { resolve, reject });
+        this.#sendText({ type: 'ping', id });
+      } catch (error) {
+        this.#pings.delete(id);
+        reject(error);
+      }
+    });
+  }
+
   /** Close the socket on purpose: pending requests reject with `client_closed`. */
   close(code = 1000, reason = 'client closed'): void {
     this.#intentionalClose = true;
@@ -234,7 +338,22 @@ export class Link {
   }
 
   #sendText(message: ClientMessage): void {
-    this.#socket.send(JSON.stringify(message));
+    this.#socket.send(encode(message));
+  }
+
+  /** The handshake is done once the socket is open, `hello` came (v1) and `authAck` came (when a token was sent). */
+  #settleHandshake(): void {
+    if (!this.#handshake || this.#socket.readyState !== OPEN) return;
+    if (this.#v1 && !this.#hello) return;
+    if (this.#options.authToken !== undefined && !this.#authenticated) return;
+    if (this.#hello?.auth === 'required' && this.#options.authToken === undefined) {
+      this.#handshake.reject(
+        new AuthenticationError('unauthorized: this server requires a token (pass the authToken option)'),
+      );
+      this.close(1000, 'no token');
+      return;
+    }
+    this.#handshake.resolve();
   }
 
   #onMessage(data: unknown): void {
@@ -267,7 +386,9 @@ export class Link {
     const message = parsed.value;
     switch (message.type) {
       case 'authAck':
-        this.#handshake?.resolve();
+        this.#authenticated = true;
+        if (message.server) this.#serverInfo = message.server;
+        this.#settleHandshake();
         return;
       case 'notify':
         this.#options.events.notify(message.channel, message.payload);
@@ -277,11 +398,18 @@ export class Link {
       case 'notifyAck':
         this.#acknowledge(message.type, message.channel);
         return;
+      case 'pong': {
+        const ping = message.id === undefined ? undefined : this.#pings.get(message.id);
+        if (ping && message.id !== undefined) {
+          this.#pings.delete(message.id);
+          ping.resolve();
+        }
+        return;
+      }
       case 'cancelAck':
-      case 'pong':
         return;
       case 'hello':
-        // Only sent on a duckwire.v1 connection, which this client does not ask for yet.
+        this.#onHello(message);
         return;
       case 'error':
         if (message.queryId === undefined) {
@@ -298,6 +426,19 @@ export class Link {
       default:
         this.#route(message.queryId, { kind: 'text', message });
     }
+  }
+
+  /** `hello` is the first message of a v1 connection, and comes once; anything else is the server's fault. */
+  #onHello(message: HelloMessage): void {
+    if (!this.#v1 || this.#hello) {
+      this.#options.events.stray(
+        new ProtocolViolationError('an unexpected hello arrived (not the first message of a duckwire.v1 connection)'),
+      );
+      return;
+    }
+    this.#hello = message;
+    if (message.server) this.#serverInfo = message.server;
+    this.#settleHandshake();
   }
 
   #onBinary(bytes: Uint8Array): void {
@@ -345,9 +486,11 @@ export class Link {
       this.close(1000, 'handshake failed');
       return;
     }
-    // The client sends only well-formed messages, so such an error answers the oldest control request.
-    const control = this.#controls.shift();
-    if (control && error.code !== 'unauthorized') control.reject(error);
+    // The client sends only well-formed messages, so a refusal answers the oldest control request — except
+    // `invalid_state` (a cursor `fetch` that came too late: it ends nothing) and a lost authentication.
+    const answersControl = error.code !== 'unauthorized' && error.code !== 'invalid_state';
+    const control = answersControl ? this.#controls.shift() : undefined;
+    if (control) control.reject(error);
     else this.#options.events.stray(error);
   }
 
@@ -373,10 +516,12 @@ export class Link {
       this.#handshake.reject(
         intentional
           ? error
-          : new ConnectionError(
-              'connect_failed',
-              `could not connect to ${url} (close code ${code}${reason ? `: ${reason}` : ''})`,
-            ),
+          : this.#refusedSubprotocol
+            ? new SubprotocolRefusedError(url)
+            : new ConnectionError(
+                'connect_failed',
+                `could not connect to ${url} (close code ${code}${reason ? `: ${reason}` : ''})`,
+              ),
       );
     }
     const pending = [...this.#pending.values()];
@@ -384,6 +529,9 @@ export class Link {
     for (const request of pending) this.#safely(() => request.fail(error));
     const controls = this.#controls.splice(0);
     for (const control of controls) this.#safely(() => control.reject(error));
+    const pings = [...this.#pings.values()];
+    this.#pings.clear();
+    for (const ping of pings) this.#safely(() => ping.reject(error));
     this.#safely(() => this.#options.events.closed(this, { code, reason, intentional }));
   }
 

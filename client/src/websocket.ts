@@ -8,6 +8,8 @@ export interface WebSocketLike {
   readonly readyState: number;
   readonly protocol: string;
   binaryType: string;
+  /** Bytes queued by `send` and not yet handed to the network (used to pace large uploads). */
+  readonly bufferedAmount?: number;
   onopen: ((event: unknown) => void) | null;
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;

@@ -3,7 +3,7 @@
 import { Table, tableFromArrays } from 'apache-arrow';
 import { Table as Table17, tableFromArrays as tableFromArrays17 } from 'apache-arrow-17';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type DuckwireClient, connect } from '../src/node.js';
+import { type DuckwireClient, compressionSupported, connect, registerCompressionCodec } from '../src/node.js';
 import { useDuckwire } from './support/server.js';
 
 declare module 'vitest' {
@@ -20,6 +20,14 @@ beforeAll(async () => {
 afterAll(() => client?.close());
 
 describe(`apache-arrow ${inject('arrowMajor')}`, () => {
+  it('reads compressed IPC only from 21.1 on: registering a codec with an older one says so', () => {
+    const newest = inject('arrowMajor') !== 17;
+    expect(compressionSupported()).toBe(newest);
+    const register = () => registerCompressionCodec('zstd', (bytes) => bytes);
+    if (newest) expect(register).not.toThrow();
+    else expect(register).toThrow(/apache-arrow 21.1 or newer/);
+  });
+
   it('returns tables of the app’s own apache-arrow copy', async () => {
     const table = await client.query('select 1::bigint as big, [1, 2] as list, {a: 1} as s, now() as ts');
     expect(table).toBeInstanceOf(Table);

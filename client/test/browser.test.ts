@@ -5,10 +5,12 @@ import type { DuckwireServer } from '@duckwire/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, openPage, stopPageServer } from './support/browser.js';
+import { baselineAnswer, startScriptedServer } from './support/scripted-server.js';
 import { startDuckwire } from './support/server.js';
 
 if (!chromiumAvailable && process.env.CI) throw new Error('CI must install chromium (/usr/bin/chromium): see .ci/run');
-if (!chromiumAvailable) console.warn('browser tests skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)');
+if (!chromiumAvailable)
+  console.warn('browser tests skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)');
 
 // Types of the page's globals, for the evaluated functions.
 type Duckwire = typeof import('../src/index.js');
@@ -27,7 +29,9 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
     browser = await launchChromium();
     page = await openPage(browser);
     await page.evaluate(async (url) => {
-      (globalThis as PageGlobals).client = await duckwire.connect(url, { reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+      (globalThis as PageGlobals).client = await duckwire.connect(url, {
+        reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+      });
     }, server.url);
   });
   afterAll(async () => {
@@ -36,10 +40,45 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
     await stopPageServer();
   });
 
+  it('negotiates duckwire.v1 with our server', async () => {
+    const result = await page.evaluate(() => {
+      const { client } = globalThis as PageGlobals;
+      return { protocol: client.protocol, ping: client.supports('ping'), server: client.serverInfo?.name };
+    });
+    expect(result).toEqual({ protocol: 'duckwire.v1', ping: true, server: '@duckwire/server' });
+  });
+
+  it('falls back to the baseline with a server that selects no subprotocol (Chromium fails that handshake)', async () => {
+    const baseline = await startScriptedServer({ select: () => false, answer: baselineAnswer });
+    try {
+      const result = await page.evaluate(async (url) => {
+        const client = await duckwire.connect(url);
+        const rows = await client.json('select 1 as x');
+        const ping = await client.ping().then(
+          () => 'answered',
+          (error: Error) => error.name,
+        );
+        const protocol = client.protocol;
+        client.close();
+        return { protocol, rows, ping };
+      }, baseline.url);
+      expect(result).toEqual({ protocol: 'baseline', rows: [{ x: 1 }], ping: 'NotSupportedError' });
+      // Chromium, like Node's ws, refuses an answer without the offered subprotocol (giving no reason): the
+      // client tries once more without offering it.
+      expect(baseline.offers).toEqual(['duckwire.v1', '']);
+    } finally {
+      await baseline.close();
+    }
+  });
+
   it('runs an Arrow query and returns the page’s own apache-arrow Table', async () => {
     const result = await page.evaluate(async () => {
       const table = await (globalThis as PageGlobals).client.query("select 42::int as x, 'é' as s, 2::bigint as b");
-      return { isTable: table instanceof arrow.Table, row: table.toArray()[0]?.toJSON(), b: typeof table.getChild('b')?.get(0) };
+      return {
+        isTable: table instanceof arrow.Table,
+        row: table.toArray()[0]?.toJSON(),
+        b: typeof table.getChild('b')?.get(0),
+      };
     });
     expect(result).toEqual({ isTable: true, row: { x: 42, s: 'é', b: 2n }, b: 'bigint' });
   });
@@ -51,13 +90,15 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
       );
       return { big: String(rows[0]?.big), type: typeof rows[0]?.big, d: rows[0]?.d };
     });
-    expect(result).toEqual({ big: '9007199254740993', type: 'bigint', d: 1706659200000 });
+    // duckwire.v1 (the default): dates as exact ISO text; a baseline connection gets epoch ms (queries.test.ts).
+    expect(result).toEqual({ big: '9007199254740993', type: 'bigint', d: '2024-01-31' });
   });
 
   it('streams a result as record batches', async () => {
     const rows = await page.evaluate(async () => {
       let n = 0;
-      for await (const batch of (globalThis as PageGlobals).client.stream('select * from range(100000) t(i)')) n += batch.numRows;
+      for await (const batch of (globalThis as PageGlobals).client.stream('select * from range(100000) t(i)'))
+        n += batch.numRows;
       return n;
     });
     expect(rows).toBe(100000);
@@ -86,7 +127,9 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
       await other.evaluate(async (url) => {
         const g = globalThis as PageGlobals;
         g.notes = [];
-        g.client = await duckwire.connect(url, { onNotification: (channel, payload) => g.notes.push({ channel, payload }) });
+        g.client = await duckwire.connect(url, {
+          onNotification: (channel, payload) => g.notes.push({ channel, payload }),
+        });
         await g.client.subscribe('room:1');
       }, server.url);
       await page.evaluate(() => (globalThis as PageGlobals).client.notify('room:1', { from: 'page one' }));
@@ -98,22 +141,21 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
     }
   });
 
-  it('loads a File through the SQLRooms connector: refused clearly by a server without file upload', async () => {
+  it('loads a File through the SQLRooms connector as data (v1 uploadFile), never as a server path', async () => {
     const result = await page.evaluate(async (url) => {
       const connector = duckwire.createWebSocketDuckDbConnector({ wsUrl: url });
       await connector.initialize();
-      const table = await connector.query('select 1 as x');
-      const file = new File(['a,b\n1,2\n'], 'data.csv', { type: 'text/csv' });
-      const error = await connector.loadFile(file, 'uploaded').then(
-        () => undefined,
-        (e: Error & { code?: string }) => ({ name: e.name, code: e.code, message: e.message }),
-      );
+      const file = new File(['a,b\n1,x\n2,y\n'], 'data.csv', { type: 'text/csv' });
+      await connector.loadFile(file, 'uploaded_file');
+      const table = await connector.query('select a, b from uploaded_file order by a');
+      const rows = table.toArray().map((row: { a: unknown; b: unknown }) => [Number(row.a), String(row.b)]);
       await connector.destroy();
-      return { rows: table.numRows, error };
+      return rows;
     }, server.url);
-    expect(result.rows).toBe(1);
-    expect(result.error).toMatchObject({ name: 'NotSupportedError', code: 'not_supported' });
-    expect(result.error?.message).toMatch(/not supported by this server/);
+    expect(result).toEqual([
+      [1, 'x'],
+      [2, 'y'],
+    ]);
   });
 
   it('reconnects after the server restarts', async () => {

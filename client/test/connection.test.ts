@@ -24,8 +24,12 @@ describe('auth', () => {
       const error = await connect(server.url, { authToken: 'wrong' }).catch((e) => e);
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error.code).toBe('unauthorized');
-      const missing = await connect(server.url).catch((e) => e);
-      // Without a token the socket opens; the first query is refused and the connection closed.
+      // A v1 server says in hello that it needs a token: connecting without one fails at once.
+      const early = await connect(server.url).catch((e) => e);
+      expect(early).toBeInstanceOf(AuthenticationError);
+      expect(early.message).toMatch(/requires a token/);
+      const missing = await connect(server.url, { v1: false }).catch((e) => e);
+      // Baseline: without a token the socket opens; the first query is refused and the connection closed.
       if (missing instanceof Error) throw missing;
       const refused = await missing.json('select 1').catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ConnectionError);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  NotSupportedError,
   type WebSocketDuckDbConnectionStatus,
   createWebSocketDuckDbConnector,
 } from '../src/node.js';
@@ -114,10 +113,10 @@ describe('the connector', () => {
     await expect(connector.loadFile(path, 'bad', { "x='1') --": 1 } as never)).rejects.toThrow(/invalid reader option/);
   });
 
-  it('loadFile with a Blob is refused by a server without file upload', async () => {
-    const error = await connector.loadFile(new Blob(['a\n1\n']), 'blob_t').catch((e) => e);
-    expect(error).toBeInstanceOf(NotSupportedError);
-    expect(error.message).toMatch(/not supported by this server/);
+  it('loadFile with a Blob uploads its bytes (v1 uploadFile) into the table', async () => {
+    await connector.loadFile(new Blob(['a\n1\n2\n']), 'blob_t', { method: 'read_csv' });
+    const table = await connector.query('select sum(a)::int as s, count(*)::int as n from blob_t');
+    expect(table.toArray().map((row) => [row.s, row.n])).toEqual([[3, 2]]);
   });
 
   it('hands notifications to onNotification with payload and channel', async () => {

@@ -44,7 +44,8 @@ function answer(send: (data: string | Uint8Array) => void, message: { type: stri
 }
 
 beforeAll(async () => {
-  wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  // A baseline server: it selects no subprotocol (the client falls back from duckwire.v1).
+  wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => false });
   wss.on('connection', (socket) => {
     socket.on('message', (data) => answer((reply) => socket.send(reply), JSON.parse(String(data))));
   });

@@ -1,6 +1,6 @@
 // Publish/subscribe between two clients: the handler gets channel and payload; subscribe/unsubscribe at run time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DuckwireClient, ServerError, connect } from '../src/node.js';
+import { type DuckwireClient, InvalidRequestError, connect } from '../src/node.js';
 import { useDuckwire } from './support/server.js';
 
 const duckwire = useDuckwire();
@@ -39,10 +39,12 @@ describe('publish/subscribe', () => {
     ]);
   });
 
-  it('rejects an invalid subscribe with the server error', async () => {
+  it('refuses an invalid subscribe before sending it (the protocol encoder checks the schema), code as the server’s', async () => {
     const error = await alice.subscribe('x'.repeat(300)).catch((e) => e);
-    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.code).toBe('invalid_message');
+    expect(error.message).toMatch(/channel/);
+    expect(alice.channels).not.toContain('x'.repeat(300));
     // The connection is still fine.
     await alice.notify('ok');
   });

@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { type Server as HttpServer, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode, selectSubprotocol } from '@duckwire/protocol';
@@ -250,6 +251,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
       wss.close();
       await db.close();
       await cache?.close();
+      // The default cache directory is this process's own (`duckwire-cache-<pid>`): leave nothing behind.
+      // (rmdir removes it only when empty; a directory the operator chose is kept.)
+      if (cache && options.cacheDir === undefined) await rmdir(resolved.cacheDir).catch(() => undefined);
       await uploadSpace.close();
       logger.info('stopped');
     })();

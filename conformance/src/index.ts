@@ -1,15 +1,20 @@
 /**
  * @packageDocumentation
- * The duckwire conformance suite — **placeholder**. The runner, which checks any server against
- * `docs/protocol.md` (and the baseline SQLRooms connector's expectations) over a real WebSocket,
- * lands with its own issue; until then this package exports only its status.
+ * The duckwire conformance suite: protocol scenarios as data, and a runner that plays them
+ * against a server (server mode) or a client (client mode). The CLI is `duckwire-conformance`.
  */
-
-/** Whether this package holds a usable conformance runner yet. */
-export type ConformanceStatus = 'placeholder' | 'ready';
-
-/**
- * The state of `@duckwire/conformance`: `'placeholder'` until the runner lands. Nothing else is
- * exported yet.
- */
-export const CONFORMANCE_STATUS: ConformanceStatus = 'placeholder';
+export { Scenario, Step, Level, Pattern } from './scenario/schema.js';
+export { serverScenarios, validateScenarios } from './scenarios/index.js';
+export {
+  runSuite,
+  probeCapabilities,
+  type SuiteOptions,
+  type SuiteReport,
+  type ScenarioResult,
+  type Status,
+} from './engine/run-suite.js';
+export { runScenario, CheckFailure, type RunContext } from './engine/run-scenario.js';
+export { mismatch } from './match/pattern.js';
+export { canonicalRows, canonicalSchema, canonicalValue } from './match/arrow-values.js';
+export { formatReport } from './report/format.js';
+export { readExpectedFailures } from './report/expected-failures.js';

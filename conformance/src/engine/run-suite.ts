@@ -31,6 +31,8 @@ export interface SuiteOptions extends Partial<Omit<RunContext, 'url'>> {
   readonly concurrency?: number;
   /** Only scenarios whose id starts with one of these. */
   readonly only?: readonly string[];
+  /** Stop at the first unexpected MUST failure (the rest are reported as skipped). */
+  readonly stopOnMustFailure?: boolean;
   /** Called after each scenario. */
   readonly onResult?: (result: ScenarioResult) => void;
 }
@@ -63,7 +65,7 @@ export async function probeCapabilities(
   try {
     if (connection.ws.protocol !== 'duckwire.v1') return capabilities;
     const hello = await connection.waitFor(() => connection?.inbox[0], timeoutMs);
-    if (!hello || hello.kind !== 'text') return capabilities;
+    if (hello?.kind !== 'text') return capabilities;
     const message = JSON.parse(hello.text) as { type?: string; capabilities?: unknown };
     if (message.type !== 'hello') return capabilities;
     capabilities.push('v1');
@@ -125,20 +127,32 @@ export async function runSuite(scenarios: readonly Scenario[], options: SuiteOpt
     ? scenarios.filter((s) => options.only!.some((prefix) => s.id.startsWith(prefix)))
     : scenarios;
   const results = new Map<string, ScenarioResult>();
+  let stopped = false;
   const record = (result: ScenarioResult) => {
+    if (options.stopOnMustFailure && result.status === 'fail' && result.level === 'MUST') stopped = true;
     results.set(result.id, result);
     options.onResult?.(result);
   };
   const parallel = selected.filter((scenario) => !scenario.serial);
   const queue = [...parallel];
   const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift())
+    for (let next = queue.shift(); next && !stopped; next = queue.shift())
       record(await runOne(context, next, options, capabilities));
   });
   await Promise.all(workers);
-  for (const scenario of selected.filter((s) => s.serial))
-    record(await runOne(context, scenario, options, capabilities));
-  const ordered = selected.map((scenario) => results.get(scenario.id)!);
+  for (const scenario of selected.filter((s) => s.serial)) {
+    if (!stopped) record(await runOne(context, scenario, options, capabilities));
+  }
+  const notRun = (scenario: Scenario): ScenarioResult => ({
+    id: scenario.id,
+    title: scenario.title,
+    level: scenario.level,
+    spec: scenario.spec,
+    status: 'skip',
+    message: 'not run: stopped at the first MUST failure',
+    durationMs: 0,
+  });
+  const ordered = selected.map((scenario) => results.get(scenario.id) ?? notRun(scenario));
   const summary = {
     total: ordered.length,
     pass: 0,

@@ -68,6 +68,7 @@ export const Step: TSchema = Type.Recursive((Self) =>
       origin: Type.Optional(Type.String()),
       path: Type.Optional(Type.String()),
       expectRefused: Type.Optional(Type.Boolean({ description: 'The upgrade must fail.' })),
+      keepHello: Type.Optional(Type.Boolean({ description: 'Leave the v1 hello for the steps to expect.' })),
     }),
     Type.Object({ do: Type.Literal('sendText'), conn: Conn, text: Type.String() }),
     Type.Object({ do: Type.Literal('send'), conn: Conn, message: Type.Unknown() }),
@@ -121,6 +122,7 @@ export type Step =
       origin?: string;
       path?: string;
       expectRefused?: boolean;
+      keepHello?: boolean;
     }
   | { do: 'sendText'; conn: string; text: string }
   | { do: 'send'; conn: string; message: unknown }

@@ -10,6 +10,7 @@ import { messageScenarios } from './messages.js';
 import { pubsubScenarios } from './pubsub.js';
 import { queryScenarios } from './queries.js';
 import { uploadScenarios } from './uploads.js';
+import { v1Scenarios } from './v1.js';
 
 /** Throw when a scenario breaks the schema or an id is used twice. */
 export function validateScenarios(scenarios: readonly unknown[]): Scenario[] {
@@ -36,4 +37,5 @@ export const serverScenarios: readonly Scenario[] = validateScenarios([
   ...cacheScenarios,
   ...limitScenarios,
   ...encodingScenarios,
+  ...v1Scenarios,
 ]);

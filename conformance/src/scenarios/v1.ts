@@ -1,0 +1,315 @@
+/**
+ * duckwire.v1 (protocol.md#negotiation-and-hello and the sections after it). Each scenario needs
+ * "v1" and the capability it exercises, so it is skipped unless the server's hello announces it;
+ * the scenarios about baseline connections of a v1 server need only "v1".
+ */
+import {
+  ENDLESS_SQL,
+  MUST,
+  SHOULD,
+  error,
+  expectNext,
+  expectText,
+  jsonRows,
+  open,
+  q,
+  scenario,
+  send,
+  silence,
+} from './dsl.js';
+import type { Scenario, Step } from '../scenario/schema.js';
+
+const V1 = ['duckwire.v1'];
+const openV1 = (conn = 'a'): Step => open(conn, { protocols: V1 });
+const withHello = (conn = 'a'): Step => open(conn, { protocols: V1, keepHello: true });
+const LIMITS = { $type: 'object' };
+
+export const v1Scenarios: Scenario[] = [
+  scenario({
+    id: 'v1.hello-first',
+    title: 'A v1 connection gets exactly one hello as its first message (protocol, capabilities, auth, limits)',
+    spec: 'protocol.md#negotiation-and-hello',
+    level: MUST,
+    requires: ['v1', 'no-auth'],
+    steps: [
+      withHello(),
+      expectNext({
+        type: 'hello',
+        protocol: 'duckwire.v1',
+        capabilities: { $type: 'array' },
+        auth: 'none',
+        limits: LIMITS,
+        server: { name: { $type: 'string' }, version: { $type: 'string' } },
+      }),
+      ...jsonRows('q1', 'select 1 as x', [{ x: 1 }]),
+    ],
+  }),
+  scenario({
+    id: 'v1.hello-hides-versions-with-auth',
+    title: 'With auth on, hello says auth "required" and has no server versions; the v1 authAck carries them',
+    spec: 'protocol.md#negotiation-and-hello',
+    level: MUST,
+    requires: ['v1', 'auth'],
+    steps: [
+      withHello(),
+      expectNext({ type: 'hello', protocol: 'duckwire.v1', auth: 'required', server: { $absent: true } }),
+      send({ type: 'auth', token: '{{token}}' }),
+      expectNext({ type: 'authAck', server: { name: { $type: 'string' }, version: { $type: 'string' } } }),
+    ],
+  }),
+  scenario({
+    id: 'v1.baseline-connection-no-hello',
+    title: 'A connection without the subprotocol is a baseline connection: no hello, baseline authAck',
+    spec: 'protocol.md#negotiation-and-hello',
+    level: MUST,
+    steps: [
+      open('a', { auth: 'none' }),
+      silence(150),
+      send({ type: 'auth', token: '{{token}}' }),
+      expectNext({ type: 'authAck', server: { $absent: true } }),
+    ],
+  }),
+  scenario({
+    id: 'v1.not-negotiated',
+    title: 'A v1 field (params) on a baseline connection is not_negotiated, with the queryId, and is not run',
+    spec: 'protocol.md#falling-back-to-the-baseline',
+    level: MUST,
+    requires: ['v1'],
+    steps: [open(), send(q('json', 'p1', 'select ? as v', { params: [1] })), expectText(error('not_negotiated', 'p1'))],
+  }),
+  scenario({
+    id: 'v1.not-negotiated-message-type',
+    title: 'A v1 message type (beginSession) on a baseline connection is not_negotiated',
+    spec: 'protocol.md#falling-back-to-the-baseline',
+    level: MUST,
+    requires: ['v1'],
+    steps: [
+      open(),
+      send({ type: 'beginSession', queryId: 's1' }),
+      expectText({ type: 'error', code: { $oneOf: ['not_negotiated', 'unknown_type'] } }),
+    ],
+  }),
+  scenario({
+    id: 'v1.ping-baseline',
+    title: 'ping is answered pong, echoing id, on a baseline connection',
+    spec: 'protocol.md#timeouts-admission-and-liveness',
+    level: MUST,
+    requires: ['v1', 'ping'],
+    steps: [
+      open(),
+      send({ type: 'ping', id: 'p-1' }),
+      expectNext({ type: 'pong', id: 'p-1' }),
+      send({ type: 'ping' }),
+      expectNext({ type: 'pong', id: { $absent: true } }),
+    ],
+  }),
+  scenario({
+    id: 'v1.ping',
+    title: 'ping is answered pong on a v1 connection',
+    spec: 'protocol.md#timeouts-admission-and-liveness',
+    level: MUST,
+    requires: ['v1', 'ping'],
+    steps: [openV1(), send({ type: 'ping', id: 'p-2' }), expectNext({ type: 'pong', id: 'p-2' })],
+  }),
+  scenario({
+    id: 'v1.params.positional',
+    title: 'Positional params bind plain and typed values',
+    spec: 'protocol.md#parameters',
+    level: MUST,
+    requires: ['v1', 'params'],
+    steps: [
+      openV1(),
+      send(
+        q('json', 'p1', 'select ?::varchar as s, ?::bigint::varchar as b, ? as n, ?::date::varchar as d', {
+          params: [
+            "it's",
+            { $type: 'bigint', value: '9007199254740993' },
+            null,
+            { $type: 'date', value: '2024-01-31' },
+          ],
+        }),
+      ),
+      expectText({
+        type: 'json',
+        queryId: 'p1',
+        data: { $json: [{ s: "it's", b: '9007199254740993', n: null, d: '2024-01-31' }] },
+      }),
+    ],
+  }),
+  scenario({
+    id: 'v1.params.named',
+    title: 'Named params bind $name from an object; a list binds as a LIST',
+    spec: 'protocol.md#parameters',
+    level: MUST,
+    requires: ['v1', 'params'],
+    steps: [
+      openV1(),
+      send(q('json', 'p1', 'select $name as n, $tags as t', { params: { name: 'duck', tags: ['a', 'b'] } })),
+      expectText({ type: 'json', queryId: 'p1', data: { $json: [{ n: 'duck', t: ['a', 'b'] }] } }),
+    ],
+  }),
+  scenario({
+    id: 'v1.params.not-pasted',
+    title: 'A param holding SQL is a value, never SQL',
+    spec: 'protocol.md#parameters',
+    level: MUST,
+    requires: ['v1', 'params'],
+    steps: [
+      openV1(),
+      send(q('json', 'p1', 'select ? as v', { params: ["1; drop table x; --'"] })),
+      expectText({ type: 'json', queryId: 'p1', data: { $json: [{ v: "1; drop table x; --'" }] } }),
+    ],
+  }),
+  scenario({
+    id: 'v1.params.count-mismatch',
+    title: 'Too few params is invalid_params naming the count',
+    spec: 'protocol.md#parameters',
+    level: MUST,
+    requires: ['v1', 'params'],
+    steps: [
+      openV1(),
+      send(q('json', 'p1', 'select ? as a, ? as b', { params: [1] })),
+      expectText(error('invalid_params', 'p1')),
+    ],
+  }),
+  scenario({
+    id: 'v1.params.bad-typed-value',
+    title: 'A typed value that does not match its $type is invalid_message',
+    spec: 'protocol.md#parameters',
+    level: MUST,
+    requires: ['v1', 'params'],
+    steps: [
+      openV1(),
+      send(q('json', 'p1', 'select ? as a', { params: [{ $type: 'bigint', value: 'twelve' }] })),
+      expectText(error('invalid_message', 'p1')),
+    ],
+  }),
+  scenario({
+    id: 'v1.stream.frames',
+    title: 'A streamed arrow query is answered schema, batch… (seq 0, 1…) and one end with the row count',
+    spec: 'protocol.md#streamed-results-and-cursors',
+    level: MUST,
+    requires: ['v1', 'stream'],
+    steps: [
+      openV1(),
+      send(q('arrow', 's1', 'select range as x from range(5000)', { stream: true })),
+      { do: 'expect', conn: 'a', binary: { header: { type: 'schema', queryId: 's1' } }, next: true },
+      { do: 'expect', conn: 'a', binary: { header: { type: 'batch', queryId: 's1', seq: 0 } }, next: true },
+      {
+        do: 'expect',
+        conn: 'a',
+        binary: { header: { type: 'batch', queryId: 's1', seq: 1 } },
+        optional: true,
+        within: 200,
+      },
+      expectText({ type: 'end', queryId: 's1', rows: 5000 }),
+    ],
+  }),
+  scenario({
+    id: 'v1.stream.json-refused',
+    title: 'stream on a json query is invalid_message',
+    spec: 'protocol.md#streamed-results-and-cursors',
+    level: MUST,
+    requires: ['v1', 'stream'],
+    steps: [openV1(), send(q('json', 's1', 'select 1', { stream: true })), expectText(error('invalid_message', 's1'))],
+  }),
+  scenario({
+    id: 'v1.cursor.fetch',
+    title: 'fetchRows pauses after N rows; fetch continues; the stream ends',
+    spec: 'protocol.md#streamed-results-and-cursors',
+    level: MUST,
+    requires: ['v1', 'stream', 'cursor'],
+    steps: [
+      openV1(),
+      send(q('arrow', 'c1', 'select range as x from range(10)', { stream: true, fetchRows: 4 })),
+      { do: 'expect', conn: 'a', binary: { header: { type: 'schema', queryId: 'c1' } } },
+      { do: 'expect', conn: 'a', binary: { header: { type: 'batch', queryId: 'c1', seq: 0, rows: 4 } } },
+      expectText({ type: 'paused', queryId: 'c1', rows: 4 }),
+      send({ type: 'fetch', queryId: 'c1', rows: 100 }),
+      { do: 'expect', conn: 'a', binary: { header: { type: 'batch', queryId: 'c1', seq: 1, rows: 6 } } },
+      expectText({ type: 'end', queryId: 'c1', rows: 10 }),
+    ],
+  }),
+  scenario({
+    id: 'v1.cursor.fetch-unknown',
+    title: 'fetch of a query that is not a paused cursor is invalid_state without queryId',
+    spec: 'protocol.md#streamed-results-and-cursors',
+    level: MUST,
+    requires: ['v1', 'cursor'],
+    steps: [openV1(), send({ type: 'fetch', queryId: 'nothing', rows: 1 }), expectText(error('invalid_state'))],
+  }),
+  scenario({
+    id: 'v1.session.state-carries',
+    title: 'In a session, SET and temporary tables carry from one message to the next',
+    spec: 'protocol.md#sessions-and-transactions',
+    level: MUST,
+    requires: ['v1', 'session'],
+    steps: [
+      openV1(),
+      send({ type: 'beginSession', queryId: 's' }),
+      expectText({ type: 'ok', queryId: 's' }),
+      send(q('exec', 'e1', "set TimeZone = 'America/Lima'; create temp table tt(x int); insert into tt values (1)")),
+      expectText({ type: 'ok', queryId: 'e1' }),
+      ...jsonRows('q1', "select current_setting('TimeZone') as tz, (select count(*)::int from tt) as n", [
+        { tz: 'America/Lima', n: 1 },
+      ]),
+      send({ type: 'endSession', queryId: 'e' }),
+      expectText({ type: 'ok', queryId: 'e' }),
+    ],
+  }),
+  scenario({
+    id: 'v1.session.transaction-across-messages',
+    title: 'In a session, BEGIN … COMMIT spans messages; endSession rolls back an open transaction',
+    spec: 'protocol.md#sessions-and-transactions',
+    level: MUST,
+    requires: ['v1', 'session'],
+    steps: [
+      openV1(),
+      send(q('exec', 'c', 'create table {{ns}}(x int)')),
+      expectText({ type: 'ok', queryId: 'c' }),
+      send({ type: 'beginSession', queryId: 's' }),
+      expectText({ type: 'ok', queryId: 's' }),
+      send(q('exec', 'b', 'begin; insert into {{ns}} values (1)')),
+      expectText({ type: 'ok', queryId: 'b' }),
+      send({ type: 'endSession', queryId: 'e' }),
+      expectText({ type: 'ok', queryId: 'e' }),
+      ...jsonRows('q', 'select count(*)::int as n from {{ns}}', [{ n: 0 }]),
+    ],
+  }),
+  scenario({
+    id: 'v1.timeout',
+    title: 'A query past timeoutMs ends with error timeout',
+    spec: 'protocol.md#timeouts-admission-and-liveness',
+    level: MUST,
+    requires: ['v1', 'timeout'],
+    steps: [openV1(), send(q('json', 't1', ENDLESS_SQL, { timeoutMs: 100 })), expectText(error('timeout', 't1'))],
+  }),
+  scenario({
+    id: 'v1.temporal.epoch-ms',
+    title: 'temporal "epochMs" writes DATE and TIMESTAMP as epoch milliseconds',
+    spec: 'protocol.md#json-temporal-encoding',
+    level: MUST,
+    requires: ['v1', 'temporal'],
+    steps: [
+      openV1(),
+      send(
+        q('json', 't1', "select '2024-01-02'::date as d, '2024-01-02 00:00:01'::timestamp as ts", {
+          temporal: 'epochMs',
+        }),
+      ),
+      expectText({ type: 'json', queryId: 't1', data: '[{"d":1704153600000,"ts":1704153601000}]' }),
+    ],
+  }),
+  scenario({
+    id: 'v1.temporal.baseline-epoch-ms',
+    title: 'On a baseline connection of a server with capability temporal, DATE is written as epoch milliseconds',
+    spec: 'protocol.md#json-temporal-encoding',
+    level: SHOULD,
+    requires: ['v1', 'temporal'],
+    steps: [
+      open(),
+      send(q('json', 't1', "select '2024-01-02'::date as d")),
+      expectText({ type: 'json', queryId: 't1', data: '[{"d":1704153600000}]' }),
+    ],
+  }),
+];

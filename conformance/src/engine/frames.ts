@@ -1,9 +1,7 @@
 /**
  * Builds the binary frames and Arrow payloads a scenario sends, from their data description.
- * Well-formed frames go through the protocol package's encoder; deliberately broken ones (wrong
- * length prefix, non-UTF-8 or non-JSON header) are assembled byte by byte.
+ * Frames are assembled byte by byte (see frameBytes) because scenarios also send broken ones.
  */
-import { encodeFrame } from '@duckwire/protocol';
 import { Bool, type DataType, Float64, Int32, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { Static } from '@sinclair/typebox';
 import type { ArrowColumnSpec, FrameSpec, PayloadSpec } from '../scenario/schema.js';
@@ -37,13 +35,14 @@ function payloadBytes(payload: Static<typeof PayloadSpec> | undefined): Uint8Arr
   return Buffer.from(payload.utf8, 'utf8');
 }
 
-/** The bytes of a binary message described by a scenario. */
+/**
+ * The bytes of a binary message described by a scenario. Scenarios send headers of any shape on
+ * purpose (unknown types, missing fields, wrong lengths), which the protocol's validating encoder
+ * refuses to write, so the frame is assembled here: u32 big-endian length, header, payload.
+ */
 export function frameBytes(spec: Static<typeof FrameSpec>): Uint8Array {
   if ('raw' in spec) return Buffer.from(spec.raw, 'hex');
   const payload = payloadBytes(spec.payload);
-  if (spec.headerText === undefined && spec.headerHex === undefined && spec.lengthOverride === undefined) {
-    return encodeFrame((spec.header ?? {}) as object, payload);
-  }
   const header =
     spec.headerHex !== undefined
       ? Buffer.from(spec.headerHex, 'hex')

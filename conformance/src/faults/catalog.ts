@@ -3,7 +3,7 @@
  * from (harmful), plus a few changes a correct client must tolerate (benign), which must not
  * fail any check.
  */
-import { decodeFrame, encodeFrame } from '@duckwire/protocol';
+import { type BinaryHeader, type ServerMessage, decodeFrame, encodeFrame, terminalQueryIdOf } from '@duckwire/protocol';
 import { Int32, Table, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { Fault, FaultSession, Relayed } from './proxy.js';
 
@@ -58,15 +58,15 @@ function arrowFault(id: string, description: string, rewrite: (header: Json, pay
 }
 
 const binary = (header: Json, payload: Uint8Array): Relayed => ({
-  data: Buffer.from(encodeFrame(header, payload)),
+  data: Buffer.from(encodeFrame(header as BinaryHeader, payload)),
   isBinary: true,
 });
 const is =
   (...types: string[]) =>
   (m: Json) =>
     types.includes(m.type as string);
-const terminal = (m: Json) =>
-  ['ok', 'json', 'uploadAck'].includes(m.type as string) || (m.type === 'error' && typeof m.queryId === 'string');
+/** The protocol's own rule of what ends a query. */
+const terminal = (m: Json) => terminalQueryIdOf(m as unknown as ServerMessage) !== undefined;
 
 /** Hold one selected message back and deliver it after the next message. */
 function swapFault(id: string, description: string, select: (message: Json) => boolean): Fault {
@@ -204,7 +204,7 @@ export const harmfulFaults: Fault[] = [
   ]),
   arrowFault('arrow-dropped', 'never send Arrow results', () => []),
   arrowFault('arrow-bad-length', 'write a header length one too large', (h, p) => {
-    const frame = Buffer.from(encodeFrame(h, p));
+    const frame = Buffer.from(encodeFrame(h as BinaryHeader, p));
     frame.writeUInt32BE(frame.readUInt32BE(0) + 1, 0);
     return [{ data: frame, isBinary: true }];
   }),

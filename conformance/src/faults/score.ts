@@ -23,25 +23,29 @@ export async function scoreFaults(
   scenarios: readonly Scenario[],
   target: string,
   faults: readonly Fault[],
-  options: Omit<SuiteOptions, 'url' | 'stopOnMustFailure'> = {},
+  options: Omit<SuiteOptions, 'url' | 'stopOnMustFailure'> & { readonly parallel?: number } = {},
 ): Promise<FaultResult[]> {
-  const proxy = await startFaultProxy(target);
-  const results: FaultResult[] = [];
-  try {
-    for (const fault of faults) {
-      proxy.setFault(fault);
-      const report = await runSuite(scenarios, { ...options, url: proxy.url, stopOnMustFailure: fault.harmful });
-      const failed = report.results.filter((r) => r.status === 'fail' || r.status === 'stale-expected-failure');
-      results.push({
-        id: fault.id,
-        description: fault.description,
-        harmful: fault.harmful,
-        failedMust: failed.filter((r) => r.level === 'MUST' && r.status === 'fail').map((r) => r.id),
-        failed: failed.map((r) => `${r.id}: ${r.message}`),
-      });
+  const results = new Map<string, FaultResult>();
+  const queue = [...faults];
+  const worker = async () => {
+    const proxy = await startFaultProxy(target);
+    try {
+      for (let fault = queue.shift(); fault; fault = queue.shift()) {
+        proxy.setFault(fault);
+        const report = await runSuite(scenarios, { ...options, url: proxy.url, stopOnMustFailure: fault.harmful });
+        const failed = report.results.filter((r) => r.status === 'fail' || r.status === 'stale-expected-failure');
+        results.set(fault.id, {
+          id: fault.id,
+          description: fault.description,
+          harmful: fault.harmful,
+          failedMust: failed.filter((r) => r.level === 'MUST' && r.status === 'fail').map((r) => r.id),
+          failed: failed.map((r) => `${r.id}: ${r.message}`),
+        });
+      }
+    } finally {
+      await proxy.close();
     }
-  } finally {
-    await proxy.close();
-  }
-  return results;
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 1) }, worker));
+  return faults.map((fault) => results.get(fault.id)!);
 }

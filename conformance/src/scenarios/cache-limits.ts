@@ -187,7 +187,7 @@ export const limitScenarios: Scenario[] = [
     level: MUST,
     steps: [
       open(),
-      send(q('arrow', 'l1', 'select range as x, range::varchar as s from range(1000000)', { maxRows: 999999 })),
+      send(q('arrow', 'l1', 'select range as x, range::varchar as s from range(300000)', { maxRows: 299999 })),
       expectText(tooLarge('l1')),
       {
         do: 'expect',

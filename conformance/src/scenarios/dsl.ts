@@ -86,8 +86,11 @@ export const jsonText = (queryId: string, sql: string, data: string, conn: Conn 
 
 /** A query that runs long enough (hundreds of ms) to be cancelled or overtaken, yet finishes on its own. */
 export const SLOW_SQL = 'select count(*) as n from range(10000000) a(i) where (i * 7) % 13 = 3';
-/** A query that would run for minutes: only ever cancelled. */
-export const ENDLESS_SQL = 'select count(*) as n from range(100000000000) a(i) where (i * 7) % 13 = 3';
+/**
+ * A query that runs for seconds: only ever cancelled. Bounded, so that a server that fails to
+ * cancel (or to stop queries of closed connections) is not left busy for the rest of the run.
+ */
+export const ENDLESS_SQL = 'select count(*) as n from range(200000000) a(i) where (i * 7) % 13 = 3';
 
 /** Ready-made levels, for readability. */
 export const MUST: Level = 'MUST';

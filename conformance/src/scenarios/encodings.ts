@@ -250,8 +250,8 @@ const cases: TypeCase[] = [
   {
     id: 'enum',
     name: 'ENUM',
-    setup: "create type if not exists mood_conformance as enum ('sad', 'happy')",
-    expr: "'happy'::mood_conformance",
+    setup: "create type mood_{{ns}} as enum ('sad', 'happy')",
+    expr: "'happy'::mood_{{ns}}",
     json: '[{"v":"happy"}]',
     arrow: { type: 'Dictionary<Uint8, Utf8>', value: 'happy' },
   },

@@ -8,7 +8,7 @@ import { encodeFrameHead } from '@duckwire/protocol';
 import { Int32, Table, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { Value } from '@sinclair/typebox/value';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { ScenarioResult, SuiteReport } from '../engine/run-suite.js';
+import { type ScenarioResult, type SuiteReport, buildReport } from '../engine/run-suite.js';
 import { type Captures, mismatch } from '../match/pattern.js';
 import { ClientScenario, clientScenarios } from './scenarios.js';
 
@@ -122,7 +122,7 @@ async function runOne(options: ClientSuiteOptions, scenario: ClientScenario): Pr
 /** Run the client scenarios against a client driver command. */
 export async function runClientSuite(options: ClientSuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
-  const startedAt = new Date().toISOString();
+  const startedAt = new Date();
   for (const scenario of clientScenarios) {
     const problem = Value.Errors(ClientScenario, scenario).First();
     if (problem) throw new Error(`client scenario ${scenario.id} is invalid at ${problem.path}: ${problem.message}`);
@@ -136,26 +136,5 @@ export async function runClientSuite(options: ClientSuiteOptions): Promise<Suite
     results.push(result);
     options.onResult?.(result);
   }
-  const summary = {
-    total: results.length,
-    pass: 0,
-    fail: 0,
-    skip: 0,
-    'expected-failure': 0,
-    'stale-expected-failure': 0,
-    mustFailed: 0,
-  };
-  for (const r of results) {
-    summary[r.status]++;
-    if (r.status === 'fail' && r.level === 'MUST') summary.mustFailed++;
-  }
-  return {
-    url: `client: ${options.command}`,
-    capabilities: ['client'],
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
-    results,
-    summary,
-    ok: summary.fail === 0 && summary['stale-expected-failure'] === 0,
-  };
+  return buildReport(`client: ${options.command}`, ['client'], startedAt, started, results);
 }

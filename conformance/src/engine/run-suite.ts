@@ -153,8 +153,19 @@ export async function runSuite(scenarios: readonly Scenario[], options: SuiteOpt
     durationMs: 0,
   });
   const ordered = selected.map((scenario) => results.get(scenario.id) ?? notRun(scenario));
+  return buildReport(options.url, capabilities, startedAt, started, ordered);
+}
+
+/** Fold results into a report: counts, MUST failures, and whether the run is OK. */
+export function buildReport(
+  url: string,
+  capabilities: string[],
+  startedAt: Date,
+  started: number,
+  results: ScenarioResult[],
+): SuiteReport {
   const summary = {
-    total: ordered.length,
+    total: results.length,
     pass: 0,
     fail: 0,
     skip: 0,
@@ -162,16 +173,16 @@ export async function runSuite(scenarios: readonly Scenario[], options: SuiteOpt
     'stale-expected-failure': 0,
     mustFailed: 0,
   };
-  for (const result of ordered) {
+  for (const result of results) {
     summary[result.status]++;
     if (result.status === 'fail' && result.level === 'MUST') summary.mustFailed++;
   }
   return {
-    url: options.url,
+    url,
     capabilities,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
-    results: ordered,
+    results,
     summary,
     ok: summary.fail === 0 && summary['stale-expected-failure'] === 0,
   };

@@ -2,11 +2,12 @@
  * Everything the client does with Arrow, through the application's own `apache-arrow` (a peer dependency):
  * the tables it returns are instances of the app's classes, never of a private copy.
  */
+import { alignedArrowPayload } from '@duckwire/protocol';
 import { type RecordBatch, type Schema, Table, tableFromIPC, tableFromJSON, tableToIPC } from 'apache-arrow';
 
 /** Decode one complete Arrow IPC stream (a result) into a table. Throws when the bytes are not a valid stream. */
 export function decodeArrowStream(bytes: Uint8Array): Table {
-  return tableFromIPC(bytes);
+  return tableFromIPC(alignedArrowPayload(bytes));
 }
 
 /** The table an `arrow` query resolves with when its statement returned no result set (`ok`). */

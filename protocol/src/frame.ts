@@ -89,3 +89,14 @@ export function decodeFrame(bytes: Uint8Array): ParseResult<Frame> {
   }
   return success({ header: header as Record<string, unknown>, payload: bytes.subarray(end) });
 }
+
+/**
+ * The payload of a binary frame as a reader of Arrow IPC needs it: starting at a multiple of 8
+ * bytes in its buffer. A payload sits after a JSON header of any length, so it usually does not;
+ * Arrow readers make typed-array views on the body's buffers, and some (apache-arrow's union
+ * vectors, for one) fail on a misaligned start. Returns `payload` itself when it is aligned, else
+ * an aligned copy.
+ */
+export function alignedArrowPayload(payload: Uint8Array): Uint8Array {
+  return payload.byteOffset % 8 === 0 ? payload : payload.slice();
+}

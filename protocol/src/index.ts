@@ -10,7 +10,7 @@ export * from './fields.js';
 export * from './error-codes.js';
 export * from './close-codes.js';
 export * from './parse-result.js';
-export { decodeFrame, FRAME_PREFIX_BYTES, type Frame, type FrameFault } from './frame.js';
+export { alignedArrowPayload, decodeFrame, FRAME_PREFIX_BYTES, type Frame, type FrameFault } from './frame.js';
 export * from './encode.js';
 export * from './validator.js';
 export * from './parse.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alignedArrowPayload,
   decodeFrame,
   ErrorCode,
   encodeFrame,
@@ -185,5 +186,18 @@ describe('decodeFrame on malformed input', () => {
       const result = decodeFrame(bytes);
       if (!result.ok) expect(result.error.code).toBe('invalid_frame');
     }
+  });
+});
+
+describe('alignedArrowPayload', () => {
+  it('returns an 8-byte-aligned payload itself and copies a misaligned one', () => {
+    const buffer = new Uint8Array(32).map((_, i) => i);
+    const aligned = buffer.subarray(8, 16);
+    expect(alignedArrowPayload(aligned)).toBe(aligned);
+    const misaligned = buffer.subarray(5, 13);
+    const copy = alignedArrowPayload(misaligned);
+    expect(copy).not.toBe(misaligned);
+    expect(copy.byteOffset % 8).toBe(0);
+    expect([...copy]).toEqual([...misaligned]);
   });
 });

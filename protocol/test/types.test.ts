@@ -32,8 +32,8 @@ describe('static types', () => {
           expectTypeOf(message.queryId).toEqualTypeOf<string>();
           return message.queryId;
         case 'auth':
-          expectTypeOf(message.token).toEqualTypeOf<string>();
-          return message.token;
+          expectTypeOf(message.token).toEqualTypeOf<string | undefined>();
+          return message.token ?? '';
         case 'subscribe':
         case 'unsubscribe':
         case 'notify':

@@ -5,7 +5,7 @@
  * Every received message is validated against the protocol schemas before it can match anything.
  */
 import { randomBytes } from 'node:crypto';
-import { parseServerFrame, validateServerMessage } from '@duckwire/protocol';
+import { alignedArrowPayload, parseServerFrame, validateServerMessage } from '@duckwire/protocol';
 import { tableFromIPC } from 'apache-arrow';
 import { canonicalRows, canonicalSchema } from '../match/arrow-values.js';
 import { type Captures, mismatch } from '../match/pattern.js';
@@ -230,7 +230,7 @@ class ScenarioRun {
     if (!binary.arrow && !binary.undecodable) return undefined;
     let table: ReturnType<typeof tableFromIPC>;
     try {
-      table = tableFromIPC(payload);
+      table = tableFromIPC(alignedArrowPayload(payload));
     } catch (error) {
       return binary.undecodable ? undefined : `Arrow payload does not decode: ${(error as Error).message}`;
     }

@@ -4,7 +4,14 @@ import { Params } from '../params.js';
 
 /** client → server (text): authenticate this connection. Answered by `authAck`, or `error` + close. */
 export const AuthMessage = Type.Object(
-  { type: Type.Literal('auth'), token: Type.String({ description: 'The server token.' }) },
+  {
+    type: Type.Literal('auth'),
+    token: Type.Optional(
+      Type.String({
+        description: 'The server token. Required when the server has auth enabled; a server without auth answers authAck whatever the token, or without one.',
+      }),
+    ),
+  },
   { $id: 'AuthMessage', description: 'client → server: authenticate this connection.' },
 );
 export type AuthMessage = Static<typeof AuthMessage>;

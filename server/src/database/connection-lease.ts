@@ -6,7 +6,7 @@
  * Queries and uploads both run through {@link withConnection}.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mayHoldSeveralStatements, mayOpenTransaction } from '../sql/statement-text.js';
+import { mayOpenTransaction } from '../sql/statement-text.js';
 import type { Lessee } from './connection-pool.js';
 import type { ConnectionSource } from './connection-source.js';
 import type { StatementLog } from './statement-runner.js';
@@ -60,8 +60,10 @@ export async function withConnection<T>(
   } finally {
     holder.detach();
     const { sql, log } = options;
-    const mayBeInTransaction =
-      log?.transaction || (sql !== undefined && (mayOpenTransaction(sql) || (failed && mayHoldSeveralStatements(sql))));
+    // A failed use may have left a transaction open or aborted even where its SQL says nothing of
+    // one: an upload's own transaction whose ROLLBACK a cancellation's interrupt hit, for one. Now
+    // that the holder no longer interrupts the connection, roll back (only failures pay for it).
+    const mayBeInTransaction = failed || log?.transaction || (sql !== undefined && mayOpenTransaction(sql));
     // A session's pinned connection keeps its transaction for the client's next message.
     if (!source.pinned && mayBeInTransaction) {
       // A query must not leave its pooled connection inside a transaction.

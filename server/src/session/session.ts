@@ -254,7 +254,10 @@ export class Session implements Subscriber {
   #dispatch(message: ClientMessage): void {
     switch (message.type) {
       case 'auth':
-        if (this.#context.options.authToken !== undefined && !tokenMatches(this.#context.options.authToken, message.token)) {
+        if (
+          this.#context.options.authToken !== undefined &&
+          (message.token === undefined || !tokenMatches(this.#context.options.authToken, message.token))
+        ) {
           this.#refuseUnauthorized('wrong token');
           return;
         }

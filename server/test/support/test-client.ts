@@ -1,4 +1,5 @@
 import {
+  alignedArrowPayload,
   type ServerMessage,
   readServerFrame,
   readServerText,
@@ -99,7 +100,7 @@ export class TestClient {
       return { kind: 'frame', type: 'batch', queryId: header.queryId, seq: header.seq, rows: header.rows, payload };
     }
     try {
-      return { kind: 'arrow', type: 'arrow', queryId: header.queryId, table: tableFromIPC(payload), bytes: payload };
+      return { kind: 'arrow', type: 'arrow', queryId: header.queryId, table: tableFromIPC(alignedArrowPayload(payload)), bytes: payload };
     } catch (error) {
       return { kind: 'bad-binary', type: 'bad-binary', queryId: header.queryId, reason: String(error) };
     }

@@ -49,12 +49,13 @@ describe('v1 against the real server', () => {
       { params: [big, huge, when, bytes, Number.NaN] },
     );
     const row = table.get(0);
-    expect(row?.big).toBe(big);
-    expect(row?.next).toBe(big + 1n);
-    expect(row?.huge).toBe(huge.toString());
-    expect(Number(row?.ms)).toBe(when.getTime());
-    expect([...(row?.bytes as Uint8Array)]).toEqual([...bytes]);
-    expect(row?.nan).toBe(true);
+    if (!row) throw new Error('no row');
+    expect(row.big).toBe(big);
+    expect(row.next).toBe(big + 1n);
+    expect(row.huge).toBe(huge.toString());
+    expect(Number(row.ms)).toBe(when.getTime());
+    expect([...(row.bytes as Uint8Array)]).toEqual([...bytes]);
+    expect(row.nan).toBe(true);
     const named = await client.json('select $day + 1 as next_day, $name as name', {
       params: { day: { $type: 'date', value: '2024-02-28' }, name: "it's $1; --" },
     });
@@ -75,6 +76,20 @@ describe('v1 against the real server', () => {
     }
     expect(batches).toBe(3);
     // The server interrupted the rest: its connection is free again.
+    await expect.poll(() => duckwire.server.busyConnections, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('a stream’s AbortSignal ends the loop with an AbortError and cancels the query', async () => {
+    const controller = new AbortController();
+    let batches = 0;
+    const error = await (async () => {
+      for await (const _ of client.stream(ENDLESS, { signal: controller.signal })) {
+        batches++;
+        controller.abort();
+      }
+    })().catch((e) => e);
+    expect(batches).toBe(1);
+    expect(error.name).toBe('AbortError');
     await expect.poll(() => duckwire.server.busyConnections, { timeout: 10_000 }).toBe(0);
   });
 
@@ -147,9 +162,17 @@ describe('v1 against the real server', () => {
       expect(Object.keys(p).every((key) => ['percent', 'rowsProcessed', 'totalRows'].includes(key))).toBe(true);
     }
     // Arrow queries and streams report progress too.
-    let streamed = 0;
-    await client.query('select count(distinct x % 1000003) from v1_progress', { onProgress: () => streamed++ });
-    expect(streamed).toBeGreaterThan(0);
+    let arrowProgress = 0;
+    await client.query('select count(distinct x % 1000003) from v1_progress', { onProgress: () => arrowProgress++ });
+    expect(arrowProgress).toBeGreaterThan(0);
+    let streamProgress = 0;
+    let streamedRows = 0;
+    for await (const batch of client.stream('select count(distinct x % 1000003) from v1_progress', {
+      onProgress: () => streamProgress++,
+    }))
+      streamedRows += batch.numRows;
+    expect(streamedRows).toBe(1);
+    expect(streamProgress).toBeGreaterThan(0);
   });
 
   it('rejects failed statements with a ServerError carrying DuckDB’s errorType', async () => {
@@ -178,7 +201,9 @@ describe('v1 against the real server', () => {
       await connector.initialize();
       expect(connector.client.limits.maxBinaryMessageBytes).toBe(MESSAGE_LIMIT);
       await connector.loadArrow(table, 'v1_big_upload', { schema: 'uploads' });
-      const [check] = await client.json('select count(*)::int as n, sum(id)::bigint as ids, sum(value) as total from uploads.v1_big_upload');
+      const [check] = await client.json(
+        'select count(*)::int as n, sum(id)::bigint as ids, sum(value) as total from uploads.v1_big_upload',
+      );
       expect(check).toEqual({ n: rows, ids: (rows * (rows - 1)) / 2, total: (rows * (rows - 1)) / 4 });
     } finally {
       await connector.destroy();
@@ -205,13 +230,15 @@ describe('v1 sessions against the real server', () => {
       await session.exec('create temp table v1_session_temp as select 7 as x');
       await session.exec('begin');
       await session.exec('insert into v1_session_temp values (8)');
-      expect(await session.json("select current_setting('TimeZone') as tz, sum(x)::int as s from v1_session_temp")).toEqual([
-        { tz: 'America/Lima', s: 15 },
-      ]);
+      expect(
+        await session.json("select current_setting('TimeZone') as tz, sum(x)::int as s from v1_session_temp"),
+      ).toEqual([{ tz: 'America/Lima', s: 15 }]);
       await session.exec('rollback');
       expect(await session.json('select sum(x)::int as s from v1_session_temp')).toEqual([{ s: 7 }]);
       // Another client's session sees none of it.
-      expect(await client.query('select * from v1_session_temp').catch((e) => e)).toMatchObject({ errorType: 'Catalog' });
+      expect(await client.query('select * from v1_session_temp').catch((e) => e)).toMatchObject({
+        errorType: 'Catalog',
+      });
 
       await session.reconnect();
       expect(session.inSession).toBe(true);
@@ -222,6 +249,12 @@ describe('v1 sessions against the real server', () => {
       // The re-opened session carries state again.
       await session.exec('create temp table v1_session_again as select 1 as y');
       expect(await session.json('select y from v1_session_again')).toEqual([{ y: 1 }]);
+      // A cursor holds the session until it ends or closes: a request sent meanwhile runs after it.
+      const cursor = session.cursor('select i from range(1000000) t(i)');
+      expect((await cursor.next(10))?.numRows).toBe(10);
+      const queued = session.json('select y from v1_session_again');
+      await cursor.close();
+      expect(await queued).toEqual([{ y: 1 }]);
       await session.endSession();
       expect(session.inSession).toBe(false);
     } finally {
@@ -249,7 +282,7 @@ describe('v1 sessions against the real server', () => {
   });
 });
 
-describe('v1 admission against the real server', () => {
+describe('v1 server limits against the real server', () => {
   it('surfaces overloaded with retryAfterMs when more requests are in flight than the server allows', async () => {
     const server = await startDuckwire({ maxInFlightPerConnection: 1 });
     const busy = await connect(server.url);
@@ -269,6 +302,25 @@ describe('v1 admission against the real server', () => {
         .toEqual([{ one: 1 }]);
     } finally {
       busy.close();
+      await server.close();
+    }
+  });
+
+  it('rejects cursor.next() with cursor_timeout once the server closed an idle cursor', async () => {
+    const server = await startDuckwire({ cursorIdleTimeoutMs: 50 });
+    const idle = await connect(server.url);
+    try {
+      const cursor = idle.cursor('select i from range(1000000) t(i)');
+      expect((await cursor.next(100))?.numRows).toBe(100);
+      // The server gives the cursor's connection back when it times out.
+      await expect.poll(() => server.busyConnections, { timeout: 10_000 }).toBe(0);
+      const error = await cursor.next(100).catch((e) => e);
+      expect(error).toBeInstanceOf(ServerError);
+      expect(error.code).toBe('cursor_timeout');
+      expect(cursor.done).toBe(true);
+      expect(await idle.json('select 1 as one')).toEqual([{ one: 1 }]);
+    } finally {
+      idle.close();
       await server.close();
     }
   });

@@ -25,7 +25,12 @@ export default defineConfig({
           ...shared,
           name: 'arrow-17',
           provide: { arrowMajor: 17 },
-          include: ['test/arrow-range.test.ts', 'test/connector.test.ts', 'test/sqlrooms-*.test.ts'],
+          include: [
+            'test/arrow-range.test.ts',
+            'test/connector.test.ts',
+            'test/sqlrooms-*.test.ts',
+            'test/v1-server-compression.test.ts',
+          ],
         },
       },
     ],

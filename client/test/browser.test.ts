@@ -1,6 +1,6 @@
 // The client in a real browser (headless Chromium) against a real server: Arrow and JSON queries, a streamed
-// result, cancel, a notification between two pages, File upload, the SQLRooms connector, reconnect after the
-// server restarts. Skips only where Chromium is not installed and we are not in CI.
+// result (duckwire.v1: batches arrive while the query runs) and a cursor, cancel, a notification between two
+// pages, File upload, the SQLRooms connector, reconnect after the server restarts. Skips only where Chromium is not installed and we are not in CI.
 import type { DuckwireServer } from '@duckwire/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,14 +94,45 @@ describe.runIf(chromiumAvailable)('in headless Chromium', () => {
     expect(result).toEqual({ big: '9007199254740993', type: 'bigint', d: '2024-01-31' });
   });
 
-  it('streams a result as record batches', async () => {
-    const rows = await page.evaluate(async () => {
-      let n = 0;
-      for await (const batch of (globalThis as PageGlobals).client.stream('select * from range(100000) t(i)'))
-        n += batch.numRows;
-      return n;
+  it('streams a result with duckwire.v1: batches arrive while the query still runs; leaving the loop cancels it', async () => {
+    const result = await page.evaluate(async () => {
+      const { client } = globalThis as PageGlobals;
+      // An endless result: only batches that arrive before the end can be read at all.
+      const firsts: number[] = [];
+      for await (const batch of client.stream('select i from range(10000000000) t(i)')) {
+        firsts.push(Number(batch.getChild('i')?.get(0)));
+        if (firsts.length === 3) break;
+      }
+      // A finite one: several batches, in order, every row once.
+      let rows = 0;
+      let batches = 0;
+      let ordered = true;
+      for await (const batch of client.stream('select i from range(300000) t(i)')) {
+        ordered &&= Number(batch.getChild('i')?.get(0)) === rows;
+        rows += batch.numRows;
+        batches++;
+      }
+      return { stream: client.supports('stream'), firsts, rows, batches, ordered };
     });
-    expect(rows).toBe(100000);
+    expect(result.stream).toBe(true);
+    expect(result.firsts).toHaveLength(3);
+    expect(result.firsts[0]).toBe(0);
+    expect(result.firsts[1]).toBeGreaterThan(0);
+    expect(result.firsts[2]).toBeGreaterThan(result.firsts[1] as number);
+    expect(result).toMatchObject({ rows: 300000, ordered: true });
+    expect(result.batches).toBeGreaterThan(2);
+    // The endless query was cancelled when the loop was left.
+    await expect.poll(() => server.busyConnections, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('reads a cursor in exact chunks', async () => {
+    const result = await page.evaluate(async () => {
+      const cursor = (globalThis as PageGlobals).client.cursor('select i from range(10000) t(i)');
+      const sizes: number[] = [];
+      for (let chunk = await cursor.next(3000); chunk; chunk = await cursor.next(3000)) sizes.push(chunk.numRows);
+      return { sizes, done: cursor.done };
+    });
+    expect(result).toEqual({ sizes: [3000, 3000, 3000, 1000], done: true });
   });
 
   it('cancels a running query with an AbortSignal', async () => {

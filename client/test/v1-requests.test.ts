@@ -1,8 +1,8 @@
 // The v1 request fields and replies at the protocol level, against a scripted v1 server that announces every
 // capability and echoes what it received: parameters (JS values to typed values), progress callbacks,
 // timeoutMs sent to the server, structured errors (errorType, overloaded + retryAfterMs), sessions re-opened
-// after a reconnect, chunked Arrow and File uploads, compression. (Against our own server as each capability
-// lands there.)
+// after a reconnect, chunked Arrow and File uploads, compression. (Against our own server: v1-server.test.ts,
+// v1-server-compression.test.ts.)
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

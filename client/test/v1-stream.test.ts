@@ -1,7 +1,7 @@
 // Streamed results and cursors at the protocol level: a scripted v1 server sends schema, batch, paused and end
 // frames cut from a real Arrow IPC stream, as docs/protocol.md ("Streamed results and cursors") describes;
 // the client decodes each batch on arrival, paces with fetch, cancels what it leaves, and surfaces errors.
-// (Against our own server once it announces the `stream` capability: see the browser tests.)
+// (Against our own server: v1-server.test.ts and the browser tests.)
 import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { encodeFrame } from '@duckwire/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -87,7 +87,12 @@ export async function* encodeArrowStream(
   result: DuckDBResult,
   options: ArrowEncodeOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  for await (const piece of readPiecesAhead(encodeArrowPieces(result, options))) yield piece.bytes;
+  const pieces = encodeArrowPieces(result, options);
+  if (options.compression === undefined) {
+    for await (const piece of pieces) yield piece.bytes as Uint8Array; // plain pieces are ready at once
+    return;
+  }
+  for await (const piece of readPiecesAhead(pieces)) yield piece.bytes;
 }
 
 /** Turns chunks into Arrow IPC messages: DuckDB chunks are gathered into record batches of about {@link BATCH_TARGET_ROWS} rows. */

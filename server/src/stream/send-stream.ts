@@ -43,10 +43,11 @@ export async function sendStreamedArrow(
   let rows = 0;
   let bytes = 0;
   let batches = 0;
-  // A cursor's `paused` must follow the frames of its rows: no read-ahead past a pause.
+  // Only compressed batches are worth reading ahead; a cursor's `paused` must follow the frames
+  // of its rows, so no read-ahead past a pause.
   const pieces = readPiecesAhead(
     encodeArrowPieces(result, { ...options, growBatches: true }, pacer),
-    pacer ? 0 : PIECES_AHEAD,
+    pacer || options.compression === undefined ? 0 : PIECES_AHEAD,
   );
   for await (const piece of pieces) {
     const payload = piece.bytes;

@@ -7,6 +7,7 @@ import { encodeDictionaryMessage } from './dictionary-message.js';
 import { ARROW_CODEC_ID, type CompressionCodec, compressBody, detachBody } from './body-compression.js';
 import { encodeBatchMessage, endOfStreamMarker, type MessageAllocator } from './ipc-message.js';
 import { noteChunkBytesRead } from './native-memory.js';
+import { readPiecesAhead } from './piece-lookahead.js';
 import { type ResultShape, resultShape } from './result-shape.js';
 import { encodeSchemaMessage } from './schema-message.js';
 import { type ChunkEncoder, pumpResult, type ResultLimits, type RowPacer } from '../result/pump.js';
@@ -30,9 +31,9 @@ export interface ArrowEncodeOptions extends ResultLimits {
    */
   readonly compression?: CompressionCodec;
   /**
-   * Send the first record batch as soon as the first DuckDB chunk is read, then batches twice as
-   * large each time up to the usual size (a streamed result: time to first rows). Default: false,
-   * every batch is of the usual size.
+   * Send the first record batch as soon as the first DuckDB chunk is read, then batches growing
+   * large (×{@link BATCH_GROWTH}) each time up to the usual size (a streamed result: time to first
+   * rows). Default: false, every batch is of the usual size.
    */
   readonly growBatches?: boolean;
 }
@@ -41,6 +42,12 @@ export interface ArrowEncodeOptions extends ResultLimits {
 export const BATCH_TARGET_ROWS = 60 * 2048;
 /** …or this many body bytes, whichever comes first. */
 export const BATCH_TARGET_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A streamed result's batches grow by this factor up to {@link BATCH_TARGET_ROWS}: 2,048 rows, then
+ * 16,384, then 122,880 (doubling took 6 batches to get there, and small frames cost time end to end).
+ */
+export const BATCH_GROWTH = 8;
 
 /** One piece of an Arrow result, as {@link encodeArrowPieces} yields it. */
 export interface ArrowPiece {
@@ -74,12 +81,18 @@ export function encodeArrowPieces(
 /**
  * Yields the bytes of one Arrow IPC stream for a DuckDB result, piece by piece as batches are
  * ready (see {@link encodeArrowPieces}). Concatenated, the pieces are a complete IPC stream.
+ * Compressed batches are compressed a few ahead of the one handed on (see {@link readPiecesAhead}).
  */
 export async function* encodeArrowStream(
   result: DuckDBResult,
   options: ArrowEncodeOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  for await (const piece of encodeArrowPieces(result, options)) yield await piece.bytes;
+  const pieces = encodeArrowPieces(result, options);
+  if (options.compression === undefined) {
+    for await (const piece of pieces) yield piece.bytes as Uint8Array; // plain pieces are ready at once
+    return;
+  }
+  for await (const piece of readPiecesAhead(pieces)) yield piece.bytes;
 }
 
 /** Turns chunks into Arrow IPC messages: DuckDB chunks are gathered into record batches of about {@link BATCH_TARGET_ROWS} rows. */
@@ -137,7 +150,9 @@ class ArrowChunkEncoder implements ChunkEncoder<ArrowPiece> {
 
   #batch(): ArrowPiece {
     const batches = this.#batches;
-    if (this.#growBatches) this.#targetRows = Math.min(BATCH_TARGET_ROWS, Math.max(2048, batches.rowCount) * 2);
+    if (this.#growBatches) {
+      this.#targetRows = Math.min(BATCH_TARGET_ROWS, Math.max(2048, batches.rowCount) * BATCH_GROWTH);
+    }
     if (this.#compression === undefined) {
       const rows = batches.rowCount;
       const bytes = batches.flush(this.#allocate);

@@ -12,6 +12,7 @@ import type { DuckDBResult } from '@duckdb/node-api';
 import { type ArrowQuery, encodeFrameHead, stringifyServerMessage } from '@duckwire/protocol';
 import { type ArrowEncodeOptions, encodeArrowPieces } from '../arrow/encode-result.js';
 import { releaseArrowPiece } from '../arrow/buffer-pool.js';
+import { PIECES_AHEAD, readPiecesAhead } from '../arrow/piece-lookahead.js';
 import type { RowPacer } from '../result/pump.js';
 import type { QueryTask } from '../session/query-task.js';
 import { SocketClosedError, type SocketWriter } from '../session/socket-writer.js';
@@ -42,9 +43,14 @@ export async function sendStreamedArrow(
   let rows = 0;
   let bytes = 0;
   let batches = 0;
-  const pieces = encodeArrowPieces(result, { ...options, growBatches: true }, pacer);
+  // Only compressed batches are worth reading ahead; a cursor's `paused` must follow the frames
+  // of its rows, so no read-ahead past a pause.
+  const pieces = readPiecesAhead(
+    encodeArrowPieces(result, { ...options, growBatches: true }, pacer),
+    pacer || options.compression === undefined ? 0 : PIECES_AHEAD,
+  );
   for await (const piece of pieces) {
-    const payload = await piece.bytes;
+    const payload = piece.bytes;
     if (task.cancelled || !writer.open) {
       releaseArrowPiece(payload);
       task.throwIfCancelled();

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckwireServer } from '../src/index.js';
-import { TestClient } from './support/test-client.js';
-import { startTestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerAndClient } from './support/test-server.js';
 
-let server: DuckwireServer;
-let client: TestClient;
-beforeAll(async () => {
-  ({ server } = await startTestServer());
-  client = await TestClient.connect(server.url);
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const fixture = useServerAndClient();
 
 describe('Arrow results whose payload starts at any offset of the frame', () => {
   // The header's length decides where the IPC stream starts; `q` gives 4 + 30 bytes (not a multiple of 8).
   it.each(['q', 'qq', 'q123'])('decode a UNION column with queryId %s', async (queryId) => {
-    const reply = await client.query(
+    const reply = await fixture.client.query(
       'arrow',
       "select case when i % 2 = 0 then union_value(num := i::int)::union(num integer, s varchar) else union_value(s := 'x')::union(num integer, s varchar) end as v from range(4) t(i)",
       { queryId },

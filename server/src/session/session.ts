@@ -30,6 +30,7 @@ import { Heartbeat } from './heartbeat.js';
 import { type CancelReason, QueryTask } from './query-task.js';
 import { type QueryContext, runQuery } from './run-query.js';
 import { runChunkedArrowUpload, runFileUpload, runUpload } from './run-upload.js';
+import { alignPayloadInFrame } from '../upload/align-payload.js';
 import { IncomingParts } from '../upload/incoming-parts.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
 import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
@@ -418,7 +419,10 @@ export class Session implements Subscriber {
       return;
     }
     if (this.#refuseNotNegotiated(frame.value.header)) return;
-    const { header, payload } = frame.value;
+    const { header } = frame.value;
+    // A whole upload is decoded in place: its bytes are moved to where apache-arrow need not copy them.
+    const whole = header.type !== 'uploadChunk' && !header.chunked;
+    const payload = whole ? alignPayloadInFrame(bytes, frame.value.payload) : frame.value.payload;
     switch (header.type) {
       case 'uploadChunk':
         this.#continueUpload(header.queryId, payload, header.last === true);

@@ -201,3 +201,37 @@ describe('alignedArrowPayload', () => {
     expect([...copy]).toEqual([...misaligned]);
   });
 });
+
+describe('alignedArrowPayload within its frame', () => {
+  const frameWith = (payloadAt: number, payload: number[]) => {
+    const buffer = new ArrayBuffer(64);
+    const frame = new Uint8Array(buffer, 0, payloadAt + payload.length);
+    frame.fill(0xee, 0, payloadAt);
+    frame.set(payload, payloadAt);
+    return { frame, payload: frame.subarray(payloadAt) };
+  };
+
+  it.each([8, 9, 11, 15, 16, 21])('moves a payload at offset %i to an 8-byte boundary with its bytes intact', (at) => {
+    const bytes = Array.from({ length: 20 }, (_, i) => i + 1);
+    const { frame, payload } = frameWith(at, bytes);
+    const aligned = alignedArrowPayload(payload, frame);
+    expect(aligned.byteOffset % 8).toBe(0);
+    expect(aligned.byteOffset).toBe(at - (at % 8));
+    expect(aligned.buffer).toBe(frame.buffer);
+    expect([...aligned]).toEqual(bytes);
+  });
+
+  it('copies a payload when there is no room before it in the frame, or it is not in the frame', () => {
+    const buffer = new ArrayBuffer(32);
+    const frame = new Uint8Array(buffer, 3, 10);
+    const payload = frame.subarray(0);
+    payload.set([1, 2, 3]);
+    const copied = alignedArrowPayload(payload, frame);
+    expect(copied.buffer).not.toBe(buffer);
+    expect([...copied]).toEqual([...payload]);
+    const other = new Uint8Array(new ArrayBuffer(16), 5, 4);
+    const otherCopy = alignedArrowPayload(other, frame);
+    expect(otherCopy.byteOffset % 8).toBe(0);
+    expect(otherCopy.buffer).not.toBe(other.buffer);
+  });
+});

@@ -2,39 +2,8 @@ import { encodeFrame } from '@duckwire/protocol';
 import * as A from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckwireServer } from '../src/index.js';
-import { alignPayloadInFrame } from '../src/upload/align-payload.js';
 import { TestClient } from './support/test-client.js';
 import { startTestServer } from './support/test-server.js';
-
-describe('alignPayloadInFrame', () => {
-  const frameWith = (payloadAt: number, payload: number[]) => {
-    const buffer = new ArrayBuffer(64);
-    const frame = new Uint8Array(buffer, 0, payloadAt + payload.length);
-    frame.fill(0xee, 0, payloadAt);
-    frame.set(payload, payloadAt);
-    return { frame, payload: frame.subarray(payloadAt) };
-  };
-
-  it.each([8, 9, 11, 15, 16, 21])('moves a payload at offset %i to an 8-byte boundary with its bytes intact', (at) => {
-    const bytes = Array.from({ length: 20 }, (_, i) => i + 1);
-    const { frame, payload } = frameWith(at, bytes);
-    const aligned = alignPayloadInFrame(frame, payload);
-    expect(aligned.byteOffset % 8).toBe(0);
-    expect(aligned.byteOffset).toBe(at - (at % 8));
-    expect(aligned.buffer).toBe(frame.buffer);
-    expect([...aligned]).toEqual(bytes);
-  });
-
-  it('leaves a payload alone when there is no room before it in the frame, or it is not in the frame', () => {
-    const buffer = new ArrayBuffer(32);
-    const frame = new Uint8Array(buffer, 3, 10);
-    const payload = frame.subarray(0);
-    payload.set([1, 2, 3]);
-    expect(alignPayloadInFrame(frame, payload)).toBe(payload);
-    const other = new Uint8Array(new ArrayBuffer(16), 5, 4);
-    expect(alignPayloadInFrame(frame, other)).toBe(other);
-  });
-});
 
 describe('a single-message upload whose payload starts at any offset', () => {
   let server: DuckwireServer;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  alignedArrowPayload,
   type ArrowQuery,
   type ClientBinaryHeader,
   type ClientMessage,
@@ -30,7 +31,6 @@ import { Heartbeat } from './heartbeat.js';
 import { type CancelReason, QueryTask } from './query-task.js';
 import { type QueryContext, runQuery } from './run-query.js';
 import { runChunkedArrowUpload, runFileUpload, runUpload } from './run-upload.js';
-import { alignPayloadInFrame } from '../upload/align-payload.js';
 import { IncomingParts } from '../upload/incoming-parts.js';
 import { SocketClosedError, SocketWriter } from './socket-writer.js';
 import { SERVER_CAPABILITIES, buildHello } from './capabilities.js';
@@ -422,7 +422,7 @@ export class Session implements Subscriber {
     const { header } = frame.value;
     // A whole upload is decoded in place: its bytes are moved to where apache-arrow need not copy them.
     const whole = header.type !== 'uploadChunk' && !header.chunked;
-    const payload = whole ? alignPayloadInFrame(bytes, frame.value.payload) : frame.value.payload;
+    const payload = whole ? alignedArrowPayload(frame.value.payload, bytes) : frame.value.payload;
     switch (header.type) {
       case 'uploadChunk':
         this.#continueUpload(header.queryId, payload, header.last === true);

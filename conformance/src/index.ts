@@ -18,3 +18,5 @@ export { mismatch } from './match/pattern.js';
 export { canonicalRows, canonicalSchema, canonicalValue } from './match/arrow-values.js';
 export { formatReport } from './report/format.js';
 export { readExpectedFailures } from './report/expected-failures.js';
+export { runClientSuite, type ClientSuiteOptions } from './client-mode/run-client-suite.js';
+export { clientScenarios, ClientScenario, ClientAction } from './client-mode/scenarios.js';

@@ -71,7 +71,8 @@ async function runOne(options: ClientSuiteOptions, scenario: ClientScenario): Pr
   const base = { id: scenario.id, title: scenario.title, level: scenario.level, spec: scenario.spec };
   const started = performance.now();
   const problems: string[] = [];
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  // A baseline server: it selects no subprotocol, whatever the client offers (a v1 client falls back).
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => false });
   await new Promise((resolve) => server.once('listening', resolve));
   server.on('connection', (ws) => play(ws, scenario, problems));
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -30,7 +30,11 @@ export function arrowStream(columns: ReadonlyArray<Static<typeof ArrowColumnSpec
 
 function payloadBytes(payload: Static<typeof PayloadSpec> | undefined): Uint8Array {
   if (!payload) return new Uint8Array(0);
-  if ('arrow' in payload) return arrowStream(payload.arrow.columns);
+  if ('arrow' in payload) {
+    const stream = arrowStream(payload.arrow.columns);
+    const slice = payload.arrow.slice;
+    return slice ? stream.subarray(slice.from, slice.to) : stream;
+  }
   if ('hex' in payload) return Buffer.from(payload.hex, 'hex');
   return Buffer.from(payload.utf8, 'utf8');
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { alignedArrowPayload, parseServerFrame, validateServerMessage } from '@duckwire/protocol';
 import { tableFromIPC } from 'apache-arrow';
+import { withoutCodecs } from './codecs.js';
 import { canonicalRows, canonicalSchema } from '../match/arrow-values.js';
 import { type Captures, mismatch } from '../match/pattern.js';
 import type { Scenario, Step } from '../scenario/schema.js';
@@ -134,10 +135,13 @@ class ScenarioRun {
     switch (step.do) {
       case 'open':
         return this.#open(step);
-      case 'send':
-        return this.#send(step.conn, JSON.stringify(step.message));
+      case 'send': {
+        const times = step.repeat === undefined ? 1 : typeof step.repeat === 'number' ? step.repeat : this.#limit(step.repeat);
+        for (let i = 0; i < times; i++) await this.#send(step.conn, JSON.stringify(numbered(step.message, i)));
+        return;
+      }
       case 'sendText':
-        return this.#send(step.conn, step.text);
+        return this.#send(step.conn, step.padToLimit ? padded(step.text, this.#limit(step.padToLimit)) : step.text);
       case 'sendBinary':
         return this.#send(step.conn, frameBytes(step.frame));
       case 'expect':
@@ -186,12 +190,26 @@ class ScenarioRun {
     }
     this.#connections.set(step.conn, connection);
     if (connection.ws.protocol === 'duckwire.v1' && !step.keepHello) {
-      await this.#expect({ do: 'expect', conn: step.conn, text: { type: 'hello' }, next: true });
+      await this.#expect({
+        do: 'expect',
+        conn: step.conn,
+        text: { type: 'hello', limits: { $capture: HELLO_LIMITS } },
+        next: true,
+      });
     }
     if (this.#context.authToken !== undefined && step.auth !== 'none' && !step.keepHello) {
       await this.#send(step.conn, JSON.stringify({ type: 'auth', token: this.#context.authToken }));
       await this.#expect({ do: 'expect', conn: step.conn, text: { type: 'authAck' }, next: true });
     }
+  }
+
+  /** A positive limit of the server's hello (a v1 connection must be open first). */
+  #limit(name: string): number {
+    const limits = this.#captures.get(HELLO_LIMITS) as Record<string, unknown> | undefined;
+    const value = limits?.[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      throw new CheckFailure(`hello.limits.${name} is ${JSON.stringify(value)}: the scenario needs a positive limit`);
+    return value;
   }
 
   #matches(step: Extract<Step, { do: 'expect' }>, event: Received): string | undefined {
@@ -227,6 +245,17 @@ class ScenarioRun {
     payload: Uint8Array,
     captures: Captures,
   ): string | undefined {
+    if (binary.compressed) {
+      const plain = withoutCodecs(() => {
+        try {
+          tableFromIPC(alignedArrowPayload(payload));
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (plain) return 'the Arrow payload decodes without codecs: its record batches are not compressed';
+    }
     if (!binary.arrow && !binary.undecodable) return undefined;
     let table: ReturnType<typeof tableFromIPC>;
     try {
@@ -246,7 +275,21 @@ class ScenarioRun {
     return undefined;
   }
 
+  /** `many`: take the run of matching messages at the head of the unread ones, until another message arrives. */
+  async #expectMany(step: Extract<Step, { do: 'expect' }>): Promise<void> {
+    const connection = this.#conn(step.conn);
+    const other = await connection.waitFor(() => {
+      for (const event of this.#unread(connection)) {
+        if (this.#matches(step, event) !== undefined) return event;
+        this.#consumed.add(event);
+      }
+      return undefined;
+    }, step.within ?? this.#context.timeoutMs);
+    if (!other && !connection.closed) throw new CheckFailure('expected another message after the repeated ones; received nothing');
+  }
+
   async #expect(step: Extract<Step, { do: 'expect' }>): Promise<void> {
+    if (step.many) return this.#expectMany(step);
     const connection = this.#conn(step.conn);
     const misses: string[] = [];
     const pick = () => {
@@ -326,6 +369,24 @@ class ScenarioRun {
       if (miss) throw new CheckFailure(`${step.path}: ${miss}`);
     }
   }
+}
+
+/** Where the limits of the last hello are captured. */
+const HELLO_LIMITS = 'hello.limits';
+
+/** `{{i}}` in every string of a repeated message replaced by its index. */
+function numbered(message: unknown, i: number): unknown {
+  if (typeof message === 'string') return message.replaceAll('{{i}}', String(i));
+  if (Array.isArray(message)) return message.map((item) => numbered(item, i));
+  if (message && typeof message === 'object')
+    return Object.fromEntries(Object.entries(message).map(([k, v]) => [k, numbered(v, i)]));
+  return message;
+}
+
+/** `text` with spaces appended (JSON whitespace) until its UTF-8 length is one byte over `limit`. */
+function padded(text: string, limit: number): string {
+  const size = Buffer.byteLength(text, 'utf8');
+  return size > limit ? text : text + ' '.repeat(limit + 1 - size);
 }
 
 /** Replace `{{ns}}` (a name unique to this run of the scenario) and `{{token}}` in every string of the steps. */

@@ -66,11 +66,14 @@ export async function probeCapabilities(
     if (connection.ws.protocol !== 'duckwire.v1') return capabilities;
     const hello = await connection.waitFor(() => connection?.inbox[0], timeoutMs);
     if (hello?.kind !== 'text') return capabilities;
-    const message = JSON.parse(hello.text) as { type?: string; capabilities?: unknown };
+    const message = JSON.parse(hello.text) as { type?: string; capabilities?: unknown; compression?: unknown };
     if (message.type !== 'hello') return capabilities;
     capabilities.push('v1');
     if (Array.isArray(message.capabilities))
       capabilities.push(...message.capabilities.filter((c) => typeof c === 'string'));
+    // Each codec of hello.compression, as "compression:zstd", "compression:lz4".
+    if (Array.isArray(message.compression))
+      capabilities.push(...message.compression.filter((c) => typeof c === 'string').map((c) => `compression:${c}`));
     return capabilities;
   } catch {
     return capabilities;

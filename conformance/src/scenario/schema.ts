@@ -23,7 +23,17 @@ export const ArrowColumnSpec = Type.Object({
 
 /** The payload of a binary frame the scenario sends. */
 export const PayloadSpec = Type.Union([
-  Type.Object({ arrow: Type.Object({ columns: Type.Array(ArrowColumnSpec) }) }),
+  Type.Object({
+    arrow: Type.Object({
+      columns: Type.Array(ArrowColumnSpec),
+      slice: Type.Optional(
+        Type.Object(
+          { from: Type.Integer({ minimum: 0 }), to: Type.Optional(Type.Integer({ minimum: 0 })) },
+          { description: 'Only bytes [from, to) of the IPC stream: a part of a chunked upload.' },
+        ),
+      ),
+    }),
+  }),
   Type.Object({ hex: Type.String({ pattern: '^([0-9a-fA-F]{2})*$' }) }),
   Type.Object({ utf8: Type.String() }),
 ]);
@@ -70,8 +80,26 @@ export const Step: TSchema = Type.Recursive((Self) =>
       expectRefused: Type.Optional(Type.Boolean({ description: 'The upgrade must fail.' })),
       keepHello: Type.Optional(Type.Boolean({ description: 'Leave the v1 hello for the steps to expect.' })),
     }),
-    Type.Object({ do: Type.Literal('sendText'), conn: Conn, text: Type.String() }),
-    Type.Object({ do: Type.Literal('send'), conn: Conn, message: Type.Unknown() }),
+    Type.Object({
+      do: Type.Literal('sendText'),
+      conn: Conn,
+      text: Type.String(),
+      padToLimit: Type.Optional(
+        Type.String({
+          description: 'A hello.limits key: spaces are appended until the text is one byte over that limit.',
+        }),
+      ),
+    }),
+    Type.Object({
+      do: Type.Literal('send'),
+      conn: Conn,
+      message: Type.Unknown(),
+      repeat: Type.Optional(
+        Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.String()], {
+          description: 'Send it this many times (a number, or a hello.limits key); {{i}} in its strings is 0, 1, …',
+        }),
+      ),
+    }),
     Type.Object({ do: Type.Literal('sendBinary'), conn: Conn, frame: FrameSpec }),
     Type.Object({
       do: Type.Literal('expect'),
@@ -83,6 +111,9 @@ export const Step: TSchema = Type.Recursive((Self) =>
           header: Type.Optional(Pattern),
           arrow: Type.Optional(ArrowExpectation),
           undecodable: Type.Optional(Type.Boolean()),
+          compressed: Type.Optional(
+            Type.Boolean({ description: 'Its record batches must carry Arrow IPC body compression.' }),
+          ),
         }),
       ),
       next: Type.Optional(Type.Boolean({ description: 'Must be the very next unread message of the connection.' })),
@@ -90,6 +121,11 @@ export const Step: TSchema = Type.Recursive((Self) =>
         Type.Boolean({ description: 'Take the message if it comes; no failure if it does not.' }),
       ),
       within,
+      many: Type.Optional(
+        Type.Boolean({
+          description: 'Zero or more such messages as the very next ones: taken until a different message arrives.',
+        }),
+      ),
       note: Type.Optional(Type.String()),
     }),
     Type.Object({
@@ -124,16 +160,22 @@ export type Step =
       expectRefused?: boolean;
       keepHello?: boolean;
     }
-  | { do: 'sendText'; conn: string; text: string }
-  | { do: 'send'; conn: string; message: unknown }
+  | { do: 'sendText'; conn: string; text: string; padToLimit?: string }
+  | { do: 'send'; conn: string; message: unknown; repeat?: number | string }
   | { do: 'sendBinary'; conn: string; frame: Static<typeof FrameSpec> }
   | {
       do: 'expect';
       conn: string;
       text?: Pattern;
       rawText?: Pattern;
-      binary?: { header?: Pattern; arrow?: Static<typeof ArrowExpectation>; undecodable?: boolean };
+      binary?: {
+        header?: Pattern;
+        arrow?: Static<typeof ArrowExpectation>;
+        undecodable?: boolean;
+        compressed?: boolean;
+      };
       next?: boolean;
+      many?: boolean;
       optional?: boolean;
       within?: number;
       note?: string;

@@ -10,6 +10,7 @@ import { messageScenarios } from './messages.js';
 import { pubsubScenarios } from './pubsub.js';
 import { queryScenarios } from './queries.js';
 import { uploadScenarios } from './uploads.js';
+import { v1FeatureScenarios } from './v1-features.js';
 import { v1Scenarios } from './v1.js';
 
 /** Throw when a scenario breaks the schema or an id is used twice. */
@@ -38,4 +39,5 @@ export const serverScenarios: readonly Scenario[] = validateScenarios([
   ...limitScenarios,
   ...encodingScenarios,
   ...v1Scenarios,
+  ...v1FeatureScenarios,
 ]);

@@ -169,14 +169,14 @@ export const messageScenarios: Scenario[] = [
   scenario({
     id: 'message.precedence-invalid-over-duplicate',
     title:
-      'Several faults: an invalid message that reuses an in-flight queryId is invalid_message, and the original query goes on',
+      'Several faults: an invalid message that reuses an in-flight queryId is invalid_message without that queryId, and the original query goes on',
     spec: 'protocol.md#errors',
     level: MUST,
     steps: [
       open(),
       send(q('json', 'd1', SLOW_SQL)),
       send({ type: 'json', queryId: 'd1', maxRows: 0, sql: 'select 1' }),
-      expectText(error('invalid_message', 'd1')),
+      expectText(error('invalid_message')),
       expectText({ type: 'json', queryId: 'd1', data: { $json: [{ n: { $type: 'number' } }] } }),
     ],
   }),
@@ -200,5 +200,18 @@ export const messageScenarios: Scenario[] = [
     spec: 'protocol.md#error',
     level: SHOULD,
     steps: [open(), sendText('nope'), expectText(error('invalid_json', undefined, { error: { $regex: '.{3,}' } }))],
+  }),
+  scenario({
+    id: 'message.unknown-type-running-query-id',
+    title: 'unknown_type for a message that reuses the queryId of a running query omits it: that query goes on to its own reply',
+    spec: 'protocol.md#errors',
+    level: MUST,
+    steps: [
+      open(),
+      send(q('json', 'r1', SLOW_SQL)),
+      send({ type: 'somethingNew', queryId: 'r1' }),
+      expectText(error('unknown_type')),
+      expectText({ type: 'json', queryId: 'r1', data: { $json: [{ n: { $type: 'number' } }] } }),
+    ],
   }),
 ];

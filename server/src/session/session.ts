@@ -168,6 +168,16 @@ export class Session implements Subscriber {
     this.#send(this.#v1 && error.retryAfterMs !== undefined ? { ...reply, retryAfterMs: error.retryAfterMs } : reply);
   }
 
+  /**
+   * Refuse a request that never started. Its error names its queryId only when no query or upload of
+   * this connection is in flight under that id: an `error` with a queryId is that query's terminal
+   * reply (protocol.md#errors), and the running one still gets its own.
+   */
+  #refuse(error: ProtocolError): void {
+    const { queryId, ...rest } = error;
+    this.#sendError(queryId === undefined || this.#tasks.has(queryId) ? rest : error);
+  }
+
   #refuseUnauthorized(message: string): void {
     this.#context.logger.info('unauthorized connection closed');
     this.#sendError({ code: ErrorCode.Unauthorized, message: `unauthorized: ${message}` });
@@ -219,14 +229,14 @@ export class Session implements Subscriber {
       }
     }
     if (!parsed.ok) {
-      this.#sendError(parsed.error);
+      this.#refuse(parsed.error);
       return;
     }
     if (this.#refuseNotNegotiated(parsed.value)) return;
     const problem = this.#v1 ? streamRequestProblem(parsed.value) : undefined;
     if (problem !== undefined) {
       const queryId = 'queryId' in parsed.value ? parsed.value.queryId : undefined;
-      this.#sendError({ code: ErrorCode.InvalidMessage, message: problem, ...(queryId ? { queryId } : {}) });
+      this.#refuse({ code: ErrorCode.InvalidMessage, message: problem, ...(queryId ? { queryId } : {}) });
       return;
     }
     this.#dispatch(parsed.value);
@@ -242,7 +252,7 @@ export class Session implements Subscriber {
     );
     if (missing === undefined) return false;
     const queryId = 'queryId' in message ? message.queryId : undefined;
-    this.#sendError({
+    this.#refuse({
       code: ErrorCode.NotNegotiated,
       message: this.#v1
         ? `"${missing.name}" is not supported by this server (capability "${missing.capability}" is not in hello)`
@@ -395,7 +405,7 @@ export class Session implements Subscriber {
   }
 
   #refuseState(queryId: string | undefined, message: string): void {
-    this.#sendError({ code: ErrorCode.InvalidState, message, ...(queryId ? { queryId } : {}) });
+    this.#refuse({ code: ErrorCode.InvalidState, message, ...(queryId ? { queryId } : {}) });
   }
 
   /** A streamed arrow query: registered as a stream (a cursor with `fetchRows`) while it runs. */
@@ -415,7 +425,7 @@ export class Session implements Subscriber {
     }
     const frame = parseClientFrame(bytes);
     if (!frame.ok) {
-      this.#sendError(frame.error);
+      this.#refuse(frame.error);
       return;
     }
     if (this.#refuseNotNegotiated(frame.value.header)) return;
@@ -507,7 +517,7 @@ export class Session implements Subscriber {
   #start(requestedId: string | undefined, run: (task: QueryTask) => Promise<void>, timeoutMs?: number): QueryTask | undefined {
     const queryId = requestedId ?? randomUUID();
     if (this.#context.isShuttingDown()) {
-      this.#sendError({ code: ErrorCode.ShuttingDown, message: 'the server is shutting down', queryId });
+      this.#refuse({ code: ErrorCode.ShuttingDown, message: 'the server is shutting down', queryId });
       return undefined;
     }
     if (this.#tasks.has(queryId)) {

@@ -3,6 +3,8 @@
 # 0.2.2 and the newest sqlrooms-server — each installed from PyPI into a throwaway virtual environment,
 # bound to 127.0.0.1, once without and once with auth, with the committed expected-failures files.
 # Not part of `pnpm test`. Where PyPI cannot be reached it says so and exits 0.
+# REPORTS=DIR keeps the JSON reports there (to draft an expected-failures file from them:
+# scripts/expected-failures-from-report.py).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 pkg="$(dirname "$here")"
@@ -31,11 +33,12 @@ run_one() { # name requirement module expected-failures-file
     "$venv/bin/python" "$here/loopback.py" "$module" "${args[@]}" >"$work/$name-server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 150); do python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-    local suite=(server --url "ws://127.0.0.1:$port/" --json "$work/$name-${token:+auth}${token:-noauth}.json")
+    local suite=(server --url "ws://127.0.0.1:$port/" --json "$work/$name-$([ -n "$token" ] && echo auth || echo noauth).json")
     if [ -f "$expected" ]; then suite+=(--expected-failures "$expected"); else echo "($expected not written yet: every difference is reported as a failure)"; fi
     [ -n "$token" ] && suite+=(--auth-token "$token")
-    echo "== $name, auth ${token:+on}${token:-off}"
+    echo "== $name, auth $([ -n "$token" ] && echo on || echo off)"
     node "$cli" "${suite[@]}" | tail -3 || status=1
+    [ -n "${REPORTS:-}" ] && mkdir -p "$REPORTS" && cp "$work/$name-$([ -n "$token" ] && echo auth || echo noauth).json" "$REPORTS/"
     kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
     rm -f "$work/$name.duckdb" "$work/$name.duckdb.wal"
   done

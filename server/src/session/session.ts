@@ -78,6 +78,7 @@ export class Session implements Subscriber {
     this.#ws = ws;
     this.#context = context;
     this.#writer = new SocketWriter(ws);
+    this.#v1 = ws.protocol === SUBPROTOCOL_V1;
     const { pool } = context.database;
     const pooled: ConnectionSource = {
       acquire: async (lessee, holder) => {
@@ -94,13 +95,12 @@ export class Session implements Subscriber {
     this.#queryContext = {
       ...context,
       writer: this.#writer,
-      v1: ws.protocol === SUBPROTOCOL_V1,
+      v1: this.#v1,
       lessee: this,
       connections: pooled,
       cursors: this.#cursors,
     };
     this.#authenticated = context.options.authToken === undefined;
-    this.#v1 = ws.protocol === SUBPROTOCOL_V1;
     this.#heartbeat = new Heartbeat(ws);
     if (this.#v1) this.#send(buildHello(context.options, describeServer(Database.version)));
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));

@@ -52,16 +52,16 @@ export function jsonColumnEncoderForType(
   if (temporal === 'epochMs') {
     switch (type.typeId) {
       case DuckDBTypeId.DATE:
-        return epochMsEncoder(out, slow, 4, 86_400_000);
+        return epochMsEncoder(out, slow, 4, 86_400_000, 1);
       case DuckDBTypeId.TIMESTAMP:
       case DuckDBTypeId.TIMESTAMP_TZ:
-        return epochMsEncoder(out, slow, 8, 1 / 1000);
+        return epochMsEncoder(out, slow, 8, 1, 1000);
       case DuckDBTypeId.TIMESTAMP_MS:
-        return epochMsEncoder(out, slow, 8, 1);
+        return epochMsEncoder(out, slow, 8, 1, 1);
       case DuckDBTypeId.TIMESTAMP_S:
-        return epochMsEncoder(out, slow, 8, 1000);
+        return epochMsEncoder(out, slow, 8, 1000, 1);
       case DuckDBTypeId.TIMESTAMP_NS:
-        return epochMsEncoder(out, slow, 8, 1 / 1_000_000);
+        return epochMsEncoder(out, slow, 8, 1, 1_000_000);
       case DuckDBTypeId.INTERVAL:
         return slowEncoder(out, slow);
     }
@@ -291,13 +291,18 @@ function dateEncoder(out: JsonOut, slow: JsonVectorEncoder): JsonColumnEncoder {
 
 /**
  * Epoch milliseconds (`temporal: 'epochMs'`) of an int32 day count (`width` 4) or an int64 count
- * of units (`width` 8), `scale` being milliseconds per unit (86 400 000 for days, 1000 for seconds,
- * 1, 1/1000 for µs, 1/10^6 for ns; smaller units are floored). Counts whose milliseconds are not
- * exact as doubles (and ±infinity) go to the vector encoders, which use bigints.
+ * of units (`width` 8): units larger than a millisecond are multiplied by `msPerUnit` (86 400 000
+ * for days, 1000 for seconds), smaller ones floor-divided by `unitsPerMs` (1000 for µs, 10^6 for
+ * ns); one of the two is 1. Counts whose milliseconds are not exact as doubles (and ±infinity) go
+ * to the vector encoders, which use bigints.
  */
-function epochMsEncoder(out: JsonOut, slow: JsonVectorEncoder, width: 4 | 8, scale: number): JsonColumnEncoder {
-  const divisor = scale < 1 ? Math.round(1 / scale) : 1;
-  const factor = Math.max(scale, 1);
+function epochMsEncoder(
+  out: JsonOut,
+  slow: JsonVectorEncoder,
+  width: 4 | 8,
+  msPerUnit: number,
+  unitsPerMs: number,
+): JsonColumnEncoder {
   return (chunk, column, rowCount) => {
     const { data, valid } = readColumn(chunk, column, rowCount, rowCount * width);
     const ints = width === 4 ? new Int32Array(data.buffer, data.byteOffset, rowCount) : undefined;
@@ -320,12 +325,12 @@ function epochMsEncoder(out: JsonOut, slow: JsonVectorEncoder, width: 4 | 8, sca
         units = hi * TWO_32 + words![2 * row]!;
       }
       let ms: number;
-      if (divisor > 1) {
+      if (unitsPerMs > 1) {
         // Exact floor division of an exact integer: its remainder is exact, and so is the rest.
-        const remainder = units % divisor;
-        ms = (units - remainder) / divisor - (remainder < 0 ? 1 : 0);
+        const remainder = units % unitsPerMs;
+        ms = (units - remainder) / unitsPerMs - (remainder < 0 ? 1 : 0);
       } else {
-        ms = units * factor;
+        ms = units * msPerUnit;
         if (ms > MAX_EXACT || ms < -MAX_EXACT) {
           slowRow(row);
           return;

@@ -105,23 +105,29 @@ export function createDataChunk(types: readonly RawLogicalType[]): RawDataChunk 
 
 /**
  * Copies the heap part of long (non-inlined) strings out of a chunk's string structs, with one
- * read per run of strings that lie back to back both in DuckDB's heap and in the target (one read
- * per string otherwise). {@link start} a chunk's copy, {@link copy} its long strings in order,
- * then {@link finish} before reading the target.
+ * read per span of strings that lie back to back in DuckDB's heap (one read per string
+ * otherwise), wherever they go in the target: a span's strings may land apart (short strings,
+ * copied from their structs, come between them), and are copied out of the one read in pieces.
+ * {@link start} a chunk's copy, {@link copy} its long strings in order, then {@link finish}
+ * before reading the target.
  */
 export class StringHeapCopier {
   #structs: Uint8Array = new Uint8Array(0);
   #target: Uint8Array = new Uint8Array(0);
-  #runStruct = 0;
-  #runAddress = 0;
-  #runLength = 0;
-  #runAt = 0;
+  /** Struct of the span's first string (its pointer is the span's start). */
+  #spanStruct = 0;
+  #spanAddress = 0;
+  #spanLength = 0;
+  /** The span's pieces that are contiguous in the target too: [offset in span, target offset, length] each. */
+  #pieces = new Float64Array(3 * 64);
+  #pieceCount = 0;
 
   /** Copies go to `target`; `structs` holds the chunk's string structs (from {@link readVectorData}). */
   start(structs: Uint8Array, target: Uint8Array): void {
     this.#structs = structs;
     this.#target = target;
-    this.#runLength = 0;
+    this.#spanLength = 0;
+    this.#pieceCount = 0;
   }
 
   /**
@@ -129,25 +135,57 @@ export class StringHeapCopier {
    * belongs at `target[at…]`.
    */
   copy(row: number, address: number, length: number, at: number): void {
-    if (this.#runLength > 0 && address === this.#runAddress + this.#runLength && at === this.#runAt + this.#runLength) {
-      this.#runLength += length;
+    if (this.#spanLength > 0 && address === this.#spanAddress + this.#spanLength) {
+      const last = 3 * (this.#pieceCount - 1);
+      const pieces = this.#pieces;
+      if (pieces[last + 1] + pieces[last + 2] === at) pieces[last + 2] += length;
+      else this.#addPiece(this.#spanLength, at, length);
+      this.#spanLength += length;
       return;
     }
     this.finish();
-    this.#runStruct = row * STRING_STRUCT_BYTES;
-    this.#runAddress = address;
-    this.#runLength = length;
-    this.#runAt = at;
+    this.#spanStruct = row * STRING_STRUCT_BYTES;
+    this.#spanAddress = address;
+    this.#spanLength = length;
+    this.#addPiece(0, at, length);
   }
 
   /** Copies what is still pending. */
   finish(): void {
-    if (this.#runLength === 0) return;
+    if (this.#spanLength === 0) return;
     const structs = this.#structs;
-    this.#target.set(
-      readPointedBytes(structs.buffer, structs.byteOffset + this.#runStruct + 8, this.#runLength),
-      this.#runAt,
-    );
-    this.#runLength = 0;
+    const span = readPointedBytes(structs.buffer, structs.byteOffset + this.#spanStruct + 8, this.#spanLength);
+    const target = this.#target;
+    const pieces = this.#pieces;
+    const count = this.#pieceCount;
+    if (count === 1) {
+      target.set(span, pieces[1]);
+    } else {
+      for (let i = 0; i < 3 * count; i += 3) {
+        const from = pieces[i];
+        const at = pieces[i + 1];
+        const length = pieces[i + 2];
+        if (length <= 32) {
+          for (let b = 0; b < length; b++) target[at + b] = span[from + b];
+        } else {
+          target.set(span.subarray(from, from + length), at);
+        }
+      }
+    }
+    this.#spanLength = 0;
+    this.#pieceCount = 0;
+  }
+
+  #addPiece(from: number, at: number, length: number): void {
+    let pieces = this.#pieces;
+    const i = 3 * this.#pieceCount++;
+    if (i + 3 > pieces.length) {
+      const grown = new Float64Array(pieces.length * 2);
+      grown.set(pieces);
+      this.#pieces = pieces = grown;
+    }
+    pieces[i] = from;
+    pieces[i + 1] = at;
+    pieces[i + 2] = length;
   }
 }

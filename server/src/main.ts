@@ -67,6 +67,11 @@ const program = new Command('duckwire-server')
   .option('--cache-max-bytes <n>', 'size bound of the result cache', positiveInt('--cache-max-bytes'))
   .option('--no-cache', 'turn the result cache off (persist is then ignored)')
   .option('--max-connections <n>', 'queries running at once (DuckDB connections)', positiveInt('--max-connections'))
+  .option(
+    '--threads <n>',
+    "threads one query may use (DuckDB's threads; default: the CPU cores); fewer leave more CPU to sending results",
+    positiveInt('--threads'),
+  )
   .option('--max-result-rows <n>', 'row limit of one result', positiveInt('--max-result-rows'))
   .option('--max-result-bytes <n>', 'byte limit of one result', positiveInt('--max-result-bytes'))
   .option('--max-message-bytes <n>', 'largest incoming binary message (and upload), default 256 MiB', positiveInt('--max-message-bytes'))
@@ -125,6 +130,7 @@ const flags = program.opts<{
   cacheMaxBytes?: number;
   cache: boolean;
   maxConnections?: number;
+  threads?: number;
   maxResultRows?: number;
   maxResultBytes?: number;
   maxMessageBytes?: number;
@@ -164,6 +170,7 @@ try {
     cacheMaxBytes: flags.cacheMaxBytes,
     noCache: !flags.cache,
     maxConnections: flags.maxConnections,
+    threads: flags.threads,
     maxResultRows: flags.maxResultRows,
     maxResultBytes: flags.maxResultBytes,
     maxMessageBytes: flags.maxMessageBytes,

@@ -39,6 +39,13 @@ export interface ServerOptions {
   readonly noCache?: boolean;
   /** Most DuckDB connections open at once (= queries running at once). Default 32. */
   readonly maxConnections?: number;
+  /**
+   * DuckDB's `threads`: the threads one query may use (DuckDB runs `threads - 1` background
+   * workers; each running query adds the thread that runs it). Default: DuckDB's own, the
+   * number of CPU cores. Fewer leave more CPU to Node's event loop, which encodes and sends every
+   * result (see docs/benchmarks.md, "DuckDB threads"); more make one big aggregation faster.
+   */
+  readonly threads?: number;
   /** Server-wide row limit of one result. Default: none. */
   readonly maxResultRows?: number;
   /** Server-wide byte limit of one result. Default 2 GiB. */
@@ -106,7 +113,7 @@ export interface ServerOptions {
 /** {@link ServerOptions} with every default filled in. */
 export interface ResolvedOptions
   extends Required<
-    Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'allowedDirectories' | 'uploadDir' | 'logger'>
+    Omit<ServerOptions, 'authToken' | 'authTokenFile' | 'maxResultRows' | 'allowedDirectories' | 'uploadDir' | 'logger' | 'threads'>
   > {
   readonly authToken: string | undefined;
   readonly maxResultRows: number | undefined;
@@ -114,6 +121,8 @@ export interface ResolvedOptions
   readonly allowedDirectories: readonly string[] | undefined;
   /** The operator's upload directory, or `undefined` for a fresh one in the OS temp directory. */
   readonly uploadDir: string | undefined;
+  /** DuckDB's `threads`, or `undefined` for DuckDB's default. */
+  readonly threads: number | undefined;
 }
 
 /** The token in force: `authToken`, or the contents of `authTokenFile`, never both. */
@@ -141,6 +150,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     cacheMaxBytes: options.cacheMaxBytes ?? 512 * 1024 * 1024,
     noCache: options.noCache ?? false,
     maxConnections: options.maxConnections ?? 32,
+    threads: options.threads,
     maxResultRows: options.maxResultRows,
     maxResultBytes: options.maxResultBytes ?? 2 * 1024 * 1024 * 1024,
     maxMessageBytes: options.maxMessageBytes ?? 256 * 1024 * 1024,

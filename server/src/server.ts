@@ -169,6 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Duckwire
     database = await Database.open({
       path: resolved.dbPath,
       maxConnections: resolved.maxConnections,
+      threads: resolved.threads,
       extensions,
       logger,
       access: {

@@ -175,6 +175,24 @@ describe('duckwire-server CLI', () => {
     expect(await proc.exited).toBe(0);
   });
 
+  it('sets DuckDB threads with --threads, locked against clients, and refuses a bad value', async () => {
+    const proc = spawnCli(['--port', '0', '--threads', '1']);
+    const port = await untilListening(proc);
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/`);
+    expect(await client.rows("select current_setting('threads')::INTEGER as n")).toEqual([{ n: 1 }]);
+    const reply = await client.query('exec', 'set threads = 4');
+    expect(reply.type === 'error' && reply.error).toMatch(/locked/);
+    expect(await client.rows("select current_setting('threads')::INTEGER as n")).toEqual([{ n: 1 }]);
+    await client.close();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    for (const bad of ['0', 'two']) {
+      const refused = spawnCli(['--port', '0', '--threads', bad]);
+      expect(await refused.exited).not.toBe(0);
+      expect(refused.stderr).toMatch(/--threads must be a positive integer/);
+    }
+  });
+
   it('refuses a malformed extension name at start', async () => {
     const proc = spawnCli(['--port', '0', '--extensions', 'bad;name']);
     expect(await proc.exited).toBe(1);

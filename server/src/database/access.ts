@@ -36,15 +36,16 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
  * Create the DuckDB instance for `path` with the access settings that must be given at start.
  * DuckDB cannot open `:memory:` read-only: a read-only in-memory server gets an empty database
  * file in a temporary directory instead, opened read-only, so nothing is writable but the
- * session's own temporary objects.
+ * session's own temporary objects. `threads` sets DuckDB's `threads` (default: DuckDB's own).
  */
-export async function createInstance(path: string, access: DatabaseAccess): Promise<OpenedInstance> {
+export async function createInstance(path: string, access: DatabaseAccess, threads?: number): Promise<OpenedInstance> {
   const config: Record<string, string> = {
     // Implicit installs download and write files; implicit loads follow the extension choice.
     autoinstall_known_extensions: String(access.sqlExtensions && !access.readOnly),
     autoload_known_extensions: String(access.sqlExtensions),
     allow_community_extensions: String(access.sqlExtensions && !access.readOnly),
   };
+  if (threads !== undefined) config.threads = String(threads);
   if (!access.readOnly) return { instance: await DuckDBInstance.create(path, config), cleanUp: async () => {} };
   config.access_mode = 'READ_ONLY';
   config.allow_persistent_secrets = 'false';

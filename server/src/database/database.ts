@@ -9,6 +9,8 @@ import type { SqlPolicy } from './sql-policy.js';
 export interface DatabaseOptions {
   readonly path: string;
   readonly maxConnections: number;
+  /** DuckDB's `threads` setting; default DuckDB's own (the number of CPU cores). */
+  readonly threads?: number;
   readonly extensions: readonly ExtensionSpec[];
   readonly logger: Logger;
   /** What SQL may reach; default {@link OPEN_ACCESS}. */
@@ -62,7 +64,7 @@ export class Database {
    */
   static async open(options: DatabaseOptions): Promise<Database> {
     const access = options.access ?? OPEN_ACCESS;
-    const { instance, cleanUp } = await createInstance(options.path, access);
+    const { instance, cleanUp } = await createInstance(options.path, access, options.threads);
     const pool = new ConnectionPool(instance, options.maxConnections);
     let loaded: string[];
     let timeZone: string;

@@ -36,6 +36,17 @@ from range(2000000)`;
 
 const query = (type, sql) => (client) => client.query(type, sql);
 
+/** `select *` from a table holding the rows of `sql`, as Arrow: workload `<name>-table`. */
+function fromTable(name, table, sql, rows) {
+  return {
+    name: `${name}-table`,
+    title: `the ${name} rows from a table (created before timing), as Arrow`,
+    setup: [`create or replace table ${table} as ${sql}`],
+    send: query('arrow', `select * from ${table}`),
+    rows,
+  };
+}
+
 /** The workloads of the comparison; `reps`/`warmup` are per server. */
 export const VERSUS_WORKLOADS = [
   {
@@ -64,6 +75,12 @@ export const VERSUS_WORKLOADS = [
     send: query('arrow', NESTED_1M),
     rows: 1_000_000,
   },
+  // The same three results read from tables (created on each server before timing): a table is
+  // scanned in parallel, while `range()` is a single-threaded source that makes DuckDB's streamed
+  // results wake a worker for every chunk (docs/benchmarks.md, "DuckDB threads").
+  fromTable('arrow-numeric-10m', 'numeric_10m', NUMERIC_10M, 10_000_000),
+  fromTable('arrow-mixed-1m', 'mixed_1m', MIXED_1M, 1_000_000),
+  fromTable('arrow-nested-1m', 'nested_1m', NESTED_1M, 1_000_000),
   {
     name: 'arrow-wide-2m',
     title: 'select * from a lineitem-like table, 2M rows × 16 columns, as Arrow',

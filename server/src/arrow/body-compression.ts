@@ -7,9 +7,11 @@
  *
  * Buffers are compressed off the main thread (the codecs' asynchronous calls run in libuv's
  * thread pool), several at once, while DuckDB computes the next rows.
+ *
+ * Each codec's native module is loaded when a result first needs it: loaded at startup, the two
+ * cost an idle server ~6 MiB of resident memory that most servers (clients that do not ask for
+ * compression) never use.
  */
-import { compress as zstdCompress } from '@mongodb-js/zstd';
-import { compressFrame as lz4CompressFrame } from 'lz4-napi';
 import { BatchBody } from './body-sink.js';
 
 /** The codecs a client may ask for, by their protocol names. */
@@ -29,10 +31,31 @@ const MIN_COMPRESS_BYTES = 64;
 
 const PREFIX_BYTES = 8;
 
-const compressors: Readonly<Record<CompressionCodec, (data: Buffer) => Promise<Uint8Array>>> = {
-  lz4: (data) => lz4CompressFrame(data),
-  zstd: (data) => zstdCompress(data, ZSTD_LEVEL),
+type Compress = (data: Buffer) => Promise<Uint8Array>;
+
+const loaders: Readonly<Record<CompressionCodec, () => Promise<Compress>>> = {
+  lz4: async () => {
+    const { compressFrame } = await import('lz4-napi');
+    return (data) => compressFrame(data);
+  },
+  zstd: async () => {
+    const { compress } = await import('@mongodb-js/zstd');
+    return (data) => compress(data, ZSTD_LEVEL);
+  },
 };
+
+const loaded = new Map<CompressionCodec, Promise<Compress>>();
+
+/** The codec's compress function, its module loaded on first use (a failed load is tried again next time). */
+function compressorOf(codec: CompressionCodec): Promise<Compress> {
+  let compress = loaded.get(codec);
+  if (!compress) {
+    compress = loaders[codec]();
+    compress.catch(() => loaded.delete(codec));
+    loaded.set(codec, compress);
+  }
+  return compress;
+}
 
 /** A record batch body (its buffers copied out of the encoders) to compress: see {@link compressBody}. */
 export interface UncompressedBody {
@@ -48,7 +71,7 @@ export function detachBody(body: BatchBody): UncompressedBody {
 
 /** The body whose buffers are the compressed (or raw, behind -1) form of `body`'s, each with its length prefix. */
 export async function compressBody(body: UncompressedBody, codec: CompressionCodec): Promise<BatchBody> {
-  const compress = compressors[codec];
+  const compress = await compressorOf(codec);
   const buffers = await Promise.all(body.buffers.map((buffer) => compressBuffer(buffer, compress)));
   const out = new BatchBody();
   for (let i = 0; i < body.nodes.length; i += 2) out.node(body.nodes[i], body.nodes[i + 1]);
@@ -56,10 +79,7 @@ export async function compressBody(body: UncompressedBody, codec: CompressionCod
   return out;
 }
 
-async function compressBuffer(
-  buffer: Buffer,
-  compress: (data: Buffer) => Promise<Uint8Array>,
-): Promise<Uint8Array[]> {
+async function compressBuffer(buffer: Buffer, compress: Compress): Promise<Uint8Array[]> {
   if (buffer.byteLength === 0) return [];
   const prefix = new Uint8Array(PREFIX_BYTES);
   const view = new DataView(prefix.buffer);

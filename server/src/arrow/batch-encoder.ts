@@ -1,5 +1,5 @@
 import type { DuckDBType } from '@duckdb/node-api';
-import { Schema } from 'apache-arrow';
+import { Schema } from 'apache-arrow/schema';
 import { BatchBody } from './body-sink.js';
 import { type ColumnPlan, type DictionaryPlan, planColumn } from './column-plan.js';
 import { chunkVector, type RawDataChunk } from '../database/vector-memory.js';

@@ -10,6 +10,8 @@ import {
   DuckDBTypeId,
   type DuckDBUnionType,
 } from '@duckdb/node-api';
+import { IntervalUnit, TimeUnit, UnionMode } from 'apache-arrow/enum';
+import { Field } from 'apache-arrow/schema';
 import {
   Binary,
   Bool,
@@ -17,7 +19,6 @@ import {
   DateDay,
   Decimal,
   Dictionary,
-  Field,
   FixedSizeBinary,
   FixedSizeList,
   Float32,
@@ -27,21 +28,18 @@ import {
   Int32,
   Int64,
   Interval,
-  IntervalUnit,
   List,
   Map_,
   Struct,
   Time,
   Timestamp,
-  TimeUnit,
   Uint8,
   Uint16,
   Uint32,
   Uint64,
   Union,
-  UnionMode,
   Utf8,
-} from 'apache-arrow';
+} from 'apache-arrow/type';
 import { UnsupportedTypeError } from '../errors.js';
 import { BooleanEncoder } from './encoders/boolean.js';
 import type { ColumnEncoder } from './encoders/column-encoder.js';

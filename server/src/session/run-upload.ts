@@ -2,6 +2,10 @@
  * Runs uploads on a pooled connection, beside `run-query.ts` which runs queries: the session only
  * routes the frames here. Three kinds: a single-message `uploadArrow`, a chunked Arrow upload
  * (duckwire.v1 `chunked: true`, the rest in `uploadChunk` frames), and `uploadFile` (v1).
+ *
+ * The Arrow loaders are imported on the first Arrow upload: they read IPC with apache-arrow's
+ * reader, most of that library, ~5 MiB of resident memory that a server nobody uploads to
+ * would otherwise hold from its start.
  */
 import { ErrorCode, stringifyServerMessage, type UploadArrowHeader, type UploadFileHeader } from '@duckwire/protocol';
 import { withConflictRetry } from '../database/conflict-retry.js';
@@ -10,8 +14,6 @@ import { invalidatePreparedStatements } from '../database/statement-cache.js';
 import { WireError } from '../errors.js';
 import { parseQualifiedName } from '../sql/identifiers.js';
 import type { IncomingParts } from '../upload/incoming-parts.js';
-import { loadArrowIntoTable } from '../upload/load-arrow.js';
-import { loadArrowStreamIntoTable } from '../upload/load-arrow-stream.js';
 import { loadFileIntoTable } from '../upload/load-file.js';
 import type { QueryTask } from './query-task.js';
 import type { QueryContext } from './run-query.js';
@@ -30,6 +32,7 @@ export async function runUpload(
   const { database, options, logger } = context;
   logger.debug({ queryId: task.queryId, table: header.tableName, bytes: payload.byteLength }, 'upload');
   refuseIfReadOnly(context);
+  const { loadArrowIntoTable } = await import('../upload/load-arrow.js');
   await withConnection(database.pool, context.lessee, task, (connection) =>
     committing(context, task, () =>
       withConflictRetry(() => loadArrowIntoTable(connection, header.tableName, payload, { signal: task.signal }), {
@@ -57,6 +60,7 @@ export async function runChunkedArrowUpload(
   try {
     refuseIfReadOnly(context);
     parseQualifiedName(header.tableName); // a bad name fails before a connection is taken
+    const { loadArrowStreamIntoTable } = await import('../upload/load-arrow-stream.js');
     await withConnection(context.database.pool, context.lessee, task, (connection) =>
       committing(context, task, () =>
         loadArrowStreamIntoTable(connection, header.tableName, parts, { signal: task.signal }),

@@ -82,6 +82,15 @@ export const VERSUS_WORKLOADS = [
   fromTable('arrow-mixed-1m', 'mixed_1m', MIXED_1M, 1_000_000),
   fromTable('arrow-nested-1m', 'nested_1m', NESTED_1M, 1_000_000),
   {
+    // A server that has been running a while: the same numeric result, timed after each server
+    // answered one nested result (arrow-nested-1m) since it started.
+    name: 'arrow-numeric-10m-after-nested',
+    title: 'the arrow-numeric-10m result on a server that answered one arrow-nested-1m result before',
+    prime: [NESTED_1M],
+    send: query('arrow', NUMERIC_10M),
+    rows: 10_000_000,
+  },
+  {
     name: 'arrow-wide-2m',
     title: 'select * from a lineitem-like table, 2M rows × 16 columns, as Arrow',
     setup: [LINEITEM_2M],
@@ -207,6 +216,10 @@ export async function runVersus({ targets, quick, only, inProcess, log }) {
         for (const sql of workload.setup ?? []) {
           const reply = await one.client.query('exec', sql);
           if (reply.type === 'error') throw new Error(`${target.name}: setup failed: ${reply.error}`);
+        }
+        for (const sql of workload.prime ?? []) {
+          const reply = await one.client.query('arrow', sql);
+          if (reply.type === 'error') throw new Error(`${target.name}: priming query failed: ${reply.error}`);
         }
       }
       const extras = [];

@@ -1,9 +1,12 @@
 /** A byte buffer that grows by doubling; `bytes.subarray(0, n)` is the used part. */
 export class GrowableBytes {
   bytes: Uint8Array;
+  /** A little-endian view of {@link bytes} (words written at any byte offset). */
+  view: DataView;
 
   constructor(initialCapacity = 1024) {
     this.bytes = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.bytes.buffer);
   }
 
   /** Makes room for at least `capacity` bytes, keeping the content. New bytes are zero. */
@@ -12,6 +15,7 @@ export class GrowableBytes {
       const next = new Uint8Array(Math.max(capacity, this.bytes.length * 2));
       next.set(this.bytes);
       this.bytes = next;
+      this.view = new DataView(next.buffer);
     }
     return this.bytes;
   }

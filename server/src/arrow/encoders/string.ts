@@ -12,6 +12,8 @@ import { rowCount } from './column-encoder.js';
 
 const TWO_POW_32 = 0x100000000;
 const MAX_OFFSET = 0x7fffffff;
+/** Bytes a short string's three-word write may reach past the end of the data. */
+const INLINE_SPILL = STRING_INLINE_MAX;
 
 /**
  * VARCHAR / BLOB / BIT → Arrow Utf8 or Binary (int32 offsets + data). Reads DuckDB's 16-byte
@@ -44,8 +46,12 @@ export class StringEncoder extends BinaryColumnEncoder {
     this.length += count;
     if (total === 0) return;
 
-    // Pass 2: bytes.
-    const data = this.data.reserve(this.dataBytes + total);
+    // Pass 2: bytes. A short string is written as the three words of its struct's inline part
+    // (12 bytes, whatever its length): the bytes past its end are overwritten by the strings
+    // that follow (long ones are copied last, by `heap.finish()`), and the last string's spill
+    // lands in the INLINE_SPILL bytes reserved past the batch's data.
+    const data = this.data.reserve(this.dataBytes + total + INLINE_SPILL);
+    const view = this.data.view;
     const heap = this.#heap;
     heap.start(structs, data);
     let at = this.dataBytes;
@@ -55,8 +61,9 @@ export class StringEncoder extends BinaryColumnEncoder {
       const len = words[row * 4];
       if (len === 0) continue;
       if (len <= STRING_INLINE_MAX) {
-        const from = row * STRING_STRUCT_BYTES + 4;
-        for (let b = 0; b < len; b++) data[at + b] = structs[from + b];
+        view.setUint32(at, words[row * 4 + 1], true);
+        view.setUint32(at + 4, words[row * 4 + 2], true);
+        view.setUint32(at + 8, words[row * 4 + 3], true);
       } else {
         heap.copy(row, words[row * 4 + 2] + words[row * 4 + 3] * TWO_POW_32, len, at);
       }

@@ -465,8 +465,8 @@ function timeEncoder(out: JsonOut, unitsPerSecond: number, digits: number): Json
 
 /**
  * VARCHAR: the UTF-8 bytes are copied from the vector (inlined strings from the copy of the string
- * structs, longer ones from the string heap, read once per run of strings that lie back to back in
- * memory, else once per string) and escaped byte by byte, with no JS string per value.
+ * structs, longer ones from the string heap, read once per span of strings that lie back to back
+ * there; see StringHeapCopier) and escaped byte by byte, with no JS string per value.
  */
 function varcharEncoder(out: JsonOut): JsonColumnEncoder {
   let heap = new Uint8Array(1 << 16);

@@ -18,7 +18,7 @@ const INLINE_SPILL = STRING_INLINE_MAX;
 /**
  * VARCHAR / BLOB / BIT → Arrow Utf8 or Binary (int32 offsets + data). Reads DuckDB's 16-byte
  * string structs: short strings are copied from the struct, long ones from DuckDB's heap with one
- * read per run of strings that lie back to back in memory (one read per string otherwise).
+ * read per span of strings that lie back to back there (see {@link StringHeapCopier}).
  */
 export class StringEncoder extends BinaryColumnEncoder {
   readonly #heap = new StringHeapCopier();
@@ -47,9 +47,9 @@ export class StringEncoder extends BinaryColumnEncoder {
     if (total === 0) return;
 
     // Pass 2: bytes. A short string is written as the three words of its struct's inline part
-    // (12 bytes, whatever its length): the bytes past its end are overwritten by the strings
-    // that follow (long ones are copied last, by `heap.finish()`), and the last string's spill
-    // lands in the INLINE_SPILL bytes reserved past the batch's data.
+    // (12 bytes, whatever its length): the bytes past its end belong to later rows, which are all
+    // written after it (a long one when its span is copied, at the latest by `heap.finish()`),
+    // and the last string's spill lands in the INLINE_SPILL bytes reserved past the batch's data.
     const data = this.data.reserve(this.dataBytes + total + INLINE_SPILL);
     const view = this.data.view;
     const heap = this.#heap;
